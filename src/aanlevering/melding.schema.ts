@@ -1,0 +1,152 @@
+import { type Static, Type } from 'typebox';
+
+/**
+ * The koppelvlak *aanleveren* melding: one person's records, mutation-typed, shaped as DUO's current
+ * ROD records (DOMAIN.md §10a.3–10a.4). One melding is accepted or rejected as a whole.
+ *
+ * `wijzigen` records carry the key plus the fields that change: an absent field keeps its value,
+ * `null` clears an optional one. `toevoegen` records carry every mandatory field.
+ */
+
+const Datum = (description: string) =>
+  Type.String({ format: 'date', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description });
+const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+
+export const MUTATIES = ['toevoegen', 'wijzigen', 'verwijderen'] as const;
+export const Mutatie = Type.Union(
+  MUTATIES.map((m) => Type.Literal(m)),
+  { description: 'toevoegen (T), wijzigen (A) of verwijderen (V)' },
+);
+
+export const LEERTRAJECTEN = ['BOL', 'BOL_DT', 'BBL', 'OVO', 'EX', 'ODT'] as const;
+export const REDENEN_UITSCHRIJVING = ['01', '02', '03', '04', '05', '06', '07', '08'] as const;
+
+const Volgnummer = Type.String({
+  pattern: '^[A-Za-z0-9]{1,20}$',
+  description:
+    'Inschrijvingsvolgnummer: sleutel van de instelling, 1–20 letters en cijfers, uniek per persoon per BRIN',
+});
+
+export const PersoonSchema = Type.Object(
+  {
+    burgerservicenummer: Type.Optional(
+      Type.String({ pattern: '^[0-9]{9}$', description: 'BSN, 9 cijfers, elfproef' }),
+    ),
+    onderwijsnummer: Type.Optional(
+      Type.String({ pattern: '^[0-9]{9}$', description: 'Onderwijsnummer, 9 cijfers, begint met 10' }),
+    ),
+    leerlingnummer: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+    geboortedatum: Datum('Geboortedatum (JJJJ-MM-DD)'),
+    geslacht: Type.Union([Type.Literal('M'), Type.Literal('V'), Type.Literal('O')]),
+    postcode: Type.Optional(
+      Type.String({ pattern: '^[1-9][0-9]{3}[A-Z]{2}$', description: 'Postcode 9999AA' }),
+    ),
+    land: Type.Optional(Type.String({ pattern: '^[0-9]{4}$', description: 'Landcode BRP tabel 34' })),
+    achternaam: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    voorvoegsel: Type.Optional(Type.String({ minLength: 1, maxLength: 10 })),
+    voornamen: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+export const InschrijvingRecordSchema = Type.Object(
+  {
+    mutatie: Mutatie,
+    inschrijvingsvolgnummer: Volgnummer,
+    datumInschrijving: Type.Optional(Datum('Eerste dag van de inschrijving')),
+    datumUitschrijvingGepland: Type.Optional(Datum('Geplande laatste dag (inclusief)')),
+    datumUitschrijvingWerkelijk: Type.Optional(Nullable(Datum('Werkelijke laatste dag (inclusief)'))),
+    redenUitschrijving: Type.Optional(
+      Type.Union([...REDENEN_UITSCHRIJVING.map((r) => Type.Literal(r)), Type.Null()], {
+        description: 'Reden uitstroom 01–08',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const PeriodeRecordSchema = Type.Object(
+  {
+    mutatie: Mutatie,
+    inschrijvingsvolgnummer: Volgnummer,
+    datumBegin: Datum('Sleutel: eerste dag van de periode; loopt tot de volgende periode'),
+    nieuweDatumBegin: Type.Optional(Datum('Alleen bij wijzigen: de gecorrigeerde begindatum')),
+    opleidingcode: Type.Optional(Type.String({ pattern: '^[0-9]{5}$', description: 'Crebo' })),
+    leertraject: Type.Optional(Type.Union(LEERTRAJECTEN.map((l) => Type.Literal(l)))),
+    niveau: Type.Optional(
+      Type.Union([
+        Type.Literal('MBO-1'),
+        Type.Literal('MBO-2'),
+        Type.Literal('MBO-3'),
+        Type.Literal('MBO-4'),
+        Type.Null(),
+      ]),
+    ),
+    indicatieBekostigbaar: Type.Optional(Type.Union([Type.Literal('J'), Type.Literal('N')])),
+    onderwijslocatie: Type.Optional(Nullable(Type.String({ pattern: '^[0-9]{3}X[0-9]{3}$' }))),
+    onderwijsaanbieder: Type.Optional(Nullable(Type.String({ pattern: '^[0-9]{3}A[0-9]{3}$' }))),
+    locatiecodeVsv: Type.Optional(Nullable(Type.String({ pattern: '^[0-9]{12}$' }))),
+  },
+  { additionalProperties: false },
+);
+
+export const ExtraOndersteuningRecordSchema = Type.Object(
+  {
+    mutatie: Mutatie,
+    inschrijvingsvolgnummer: Volgnummer,
+    datumBegin: Datum('Sleutel: eerste dag van de extra ondersteuning'),
+    nieuweDatumBegin: Type.Optional(Datum('Alleen bij wijzigen: de gecorrigeerde begindatum')),
+    datumEinde: Type.Optional(Nullable(Datum('Laatste dag (inclusief)'))),
+  },
+  { additionalProperties: false },
+);
+
+export const MeldingSchema = Type.Object(
+  {
+    berichtId: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      pattern: '^[A-Za-z0-9._:-]+$',
+      description:
+        'Uniek kenmerk van het bericht bij de afzender; een herhaalde zending met hetzelfde kenmerk verandert niets',
+    }),
+    brin: Type.String({ pattern: '^[0-9]{2}[A-Z0-9]{2}$', description: 'Instellingscode (BRIN)' }),
+    aanleverpunt: Type.Optional(Type.String({ pattern: '^[0-9]{2}$' })),
+    persoon: PersoonSchema,
+    inschrijvingen: Type.Optional(Type.Array(InschrijvingRecordSchema, { maxItems: 50 })),
+    periodes: Type.Optional(Type.Array(PeriodeRecordSchema, { maxItems: 200 })),
+    extraOndersteuning: Type.Optional(Type.Array(ExtraOndersteuningRecordSchema, { maxItems: 200 })),
+  },
+  { additionalProperties: false, $id: 'Melding' },
+);
+
+export type Melding = Static<typeof MeldingSchema>;
+export type PersoonInput = Static<typeof PersoonSchema>;
+export type InschrijvingRecord = Static<typeof InschrijvingRecordSchema>;
+export type PeriodeRecord = Static<typeof PeriodeRecordSchema>;
+export type ExtraOndersteuningRecord = Static<typeof ExtraOndersteuningRecordSchema>;
+
+export const BevindingSchema = Type.Object({
+  code: Type.String({ description: 'Stabiele code van de controle' }),
+  ernst: Type.Union([Type.Literal('A'), Type.Literal('S')], { description: 'A = afkeurend, S = signaal' }),
+  regel: Type.Optional(Type.Integer({ description: 'Nummer van de controle in DOMAIN.md §7' })),
+  record: Type.String({ description: 'persoon, inschrijving, periode, extraOndersteuning of melding' }),
+  sleutel: Type.Optional(Type.String()),
+  veld: Type.Optional(Type.String({ description: 'JSON pointer naar het veld in de melding' })),
+  tekst: Type.String({ description: 'Uitleg in het Nederlands' }),
+});
+export type Bevinding = Static<typeof BevindingSchema>;
+
+export const MeldingAntwoordSchema = Type.Object({
+  meldingId: Type.String(),
+  berichtId: Type.String(),
+  status: Type.Union([Type.Literal('goedgekeurd'), Type.Literal('goedgekeurd-met-signalen')]),
+  ontvangenOp: Type.String({ format: 'date-time' }),
+  persoon: Type.Object({
+    burgerservicenummer: Type.Optional(Type.String()),
+    onderwijsnummer: Type.Optional(Type.String()),
+  }),
+  verwerkt: Type.Record(Type.String(), Type.Integer(), { description: 'Aantal verwerkte records per soort' }),
+  signalen: Type.Array(BevindingSchema),
+});
+export type MeldingAntwoord = Static<typeof MeldingAntwoordSchema>;

@@ -1,0 +1,226 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Kysely table types, kept by hand beside migrations/*.sql (the source of truth). */
+
+/** A PostgreSQL `date` as `YYYY-MM-DD` text: never a JS Date (see platform/db.ts). */
+export type DateString = string;
+/** `timestamptz` as text, as PostgreSQL prints it. */
+export type Timestamp = ColumnType<string, string | undefined, string>;
+/** bigserial ids come back as strings (int8 is never squeezed into a JS number). */
+export type Id = ColumnType<string, never, never>;
+export type Ref = ColumnType<string, string | number | bigint, string | number | bigint>;
+
+export type InstellingTable = {
+  brin: string;
+  naam: string;
+  roepnaam: string | null;
+  soort: string | null;
+  plaatsnaam: string | null;
+  bekostigd: boolean;
+  bron: string;
+  geimporteerdOp: Generated<string>;
+};
+
+export type AanleverpuntTable = { brin: string; nummer: string };
+
+export type OnderwijslocatieTable = {
+  code: string;
+  brin: string;
+  naam: string;
+  postcode: string | null;
+  plaats: string | null;
+  adres: string | null;
+};
+
+export type KwalificatieSoort = 'kwalificatie' | 'kwalificatiedossier' | 'opleidingsdomein' | 'opleiding';
+
+export type KwalificatieTable = {
+  crebo: string;
+  naam: string;
+  soort: KwalificatieSoort;
+  niveau: number | null;
+  soortOpleiding: string | null;
+  leerwegen: string[];
+  kwalificatiedossier: string | null;
+  opleidingsdomein: string | null;
+  prijsfactor: string | null;
+  structuur: 'hks2015' | 'kd2012' | 'domein' | 'ceda';
+  geldigVanaf: DateString | null;
+  geldigTot: DateString | null;
+  instroomTot: DateString | null;
+};
+
+export type OpleidingsaanbodTable = {
+  brin: string;
+  crebo: string;
+  leerweg: string;
+  niveau: number | null;
+  onderwijslocatie: string;
+};
+
+export type MeldingStatus = 'goedgekeurd' | 'goedgekeurd-met-signalen' | 'afgekeurd';
+
+export type MeldingTable = {
+  id: Generated<string>;
+  brin: string;
+  berichtId: string | null;
+  soort: string;
+  afzender: string;
+  ontvangenOp: Generated<string>;
+  bodySha256: string;
+  body: string;
+  verantwoordelijke: Generated<string>;
+  status: MeldingStatus | null;
+  httpStatus: number | null;
+  antwoord: ColumnType<unknown, string | null, string | null> | null;
+  verwerktOp: string | null;
+  correlationId: string | null;
+};
+
+export type PersoonTable = {
+  id: Generated<string>;
+  bsn: string | null;
+  onderwijsnummer: string | null;
+  createdAt: Generated<string>;
+};
+
+export type PersoonGegevensTable = {
+  id: Generated<string>;
+  persoonId: Ref;
+  brin: string;
+  geboortedatum: DateString;
+  geslacht: 'M' | 'V' | 'O';
+  postcode: string | null;
+  land: string | null;
+  achternaam: string | null;
+  voorvoegsel: string | null;
+  voornamen: string | null;
+  leerlingnummer: string | null;
+  registeredFrom: string;
+  registeredUntil: string | null;
+  meldingId: Ref;
+};
+
+export type Mutatie = 'toevoegen' | 'wijzigen' | 'verwijderen';
+
+export type InschrijvingTable = {
+  id: Generated<string>;
+  persoonId: Ref;
+  brin: string;
+  inschrijvingsvolgnummer: string;
+  createdAt: Generated<string>;
+};
+
+export type InschrijvingVersieTable = {
+  id: Generated<string>;
+  inschrijvingId: Ref;
+  datumInschrijving: DateString;
+  datumUitschrijvingGepland: DateString;
+  datumUitschrijvingWerkelijk: DateString | null;
+  redenUitschrijving: string | null;
+  verwijderd: boolean;
+  mutatie: Mutatie;
+  registeredFrom: string;
+  registeredUntil: string | null;
+  meldingId: Ref;
+};
+
+export type InschrijvingsperiodeTable = {
+  id: Generated<string>;
+  inschrijvingId: Ref;
+  createdAt: Generated<string>;
+};
+
+export type InschrijvingsperiodeVersieTable = {
+  id: Generated<string>;
+  periodeId: Ref;
+  inschrijvingId: Ref;
+  datumBegin: DateString;
+  opleidingcode: string;
+  leertraject: string;
+  niveau: string | null;
+  indicatieBekostigbaar: boolean;
+  onderwijslocatie: string | null;
+  onderwijsaanbieder: string | null;
+  locatiecodeVsv: string | null;
+  verwijderd: boolean;
+  mutatie: Mutatie;
+  registeredFrom: string;
+  registeredUntil: string | null;
+  meldingId: Ref;
+};
+
+export type ExtraOndersteuningTable = {
+  id: Generated<string>;
+  inschrijvingId: Ref;
+  createdAt: Generated<string>;
+};
+
+export type ExtraOndersteuningVersieTable = {
+  id: Generated<string>;
+  ondersteuningId: Ref;
+  inschrijvingId: Ref;
+  datumBegin: DateString;
+  datumEinde: DateString | null;
+  verwijderd: boolean;
+  mutatie: Mutatie;
+  registeredFrom: string;
+  registeredUntil: string | null;
+  meldingId: Ref;
+};
+
+export type SignaalTable = {
+  id: Generated<string>;
+  brin: string;
+  meldingId: Ref | null;
+  persoonId: Ref | null;
+  code: string;
+  ernst: 'A' | 'S';
+  regel: number | null;
+  recordSoort: string | null;
+  recordSleutel: string | null;
+  veld: string | null;
+  tekst: string;
+  createdAt: Generated<string>;
+};
+
+export type OutboxEventTable = {
+  id: Generated<string>;
+  type: string;
+  source: string;
+  subject: string | null;
+  data: ColumnType<unknown, string, string>;
+  createdAt: Generated<string>;
+  processedAt: string | null;
+};
+
+export type AuditLogTable = {
+  id: Generated<string>;
+  actor: string;
+  action: string;
+  subjectType: string;
+  subjectId: string | null;
+  correlationId: string | null;
+  details: ColumnType<unknown, string | null, string | null> | null;
+  createdAt: Generated<string>;
+};
+
+export type DB = {
+  instelling: InstellingTable;
+  aanleverpunt: AanleverpuntTable;
+  onderwijslocatie: OnderwijslocatieTable;
+  kwalificatie: KwalificatieTable;
+  opleidingsaanbod: OpleidingsaanbodTable;
+  melding: MeldingTable;
+  persoon: PersoonTable;
+  persoonGegevens: PersoonGegevensTable;
+  inschrijving: InschrijvingTable;
+  inschrijvingVersie: InschrijvingVersieTable;
+  inschrijvingsperiode: InschrijvingsperiodeTable;
+  inschrijvingsperiodeVersie: InschrijvingsperiodeVersieTable;
+  extraOndersteuning: ExtraOndersteuningTable;
+  extraOndersteuningVersie: ExtraOndersteuningVersieTable;
+  signaal: SignaalTable;
+  outboxEvent: OutboxEventTable;
+  auditLog: AuditLogTable;
+};
