@@ -12,6 +12,8 @@ create table melding (
   afzender text not null,
   ontvangen_op timestamptz not null default clock_timestamp(),
   body_sha256 text not null,
+  -- hash of the canonical content (sorted keys, NFC strings): what idempotency compares
+  inhoud_sha256 text not null,
   body text not null,
   verantwoordelijke text not null default 'instelling',
   status text check (status in ('goedgekeurd', 'goedgekeurd-met-signalen', 'afgekeurd')),

@@ -14,8 +14,10 @@ const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union(
 
 export const MUTATIES = ['toevoegen', 'wijzigen', 'verwijderen'] as const;
 export const Mutatie = Type.Union(
-  MUTATIES.map((m) => Type.Literal(m)),
-  { description: 'toevoegen (T), wijzigen (A) of verwijderen (V)' },
+  [Type.Literal('toevoegen'), Type.Literal('wijzigen'), Type.Literal('verwijderen')],
+  {
+    description: 'toevoegen (T), wijzigen (A) of verwijderen (V)',
+  },
 );
 
 export const LEERTRAJECTEN = ['BOL', 'BOL_DT', 'BBL', 'OVO', 'EX', 'ODT'] as const;
@@ -57,9 +59,20 @@ export const InschrijvingRecordSchema = Type.Object(
     datumUitschrijvingGepland: Type.Optional(Datum('Geplande laatste dag (inclusief)')),
     datumUitschrijvingWerkelijk: Type.Optional(Nullable(Datum('Werkelijke laatste dag (inclusief)'))),
     redenUitschrijving: Type.Optional(
-      Type.Union([...REDENEN_UITSCHRIJVING.map((r) => Type.Literal(r)), Type.Null()], {
-        description: 'Reden uitstroom 01–08',
-      }),
+      Type.Union(
+        [
+          Type.Literal('01'),
+          Type.Literal('02'),
+          Type.Literal('03'),
+          Type.Literal('04'),
+          Type.Literal('05'),
+          Type.Literal('06'),
+          Type.Literal('07'),
+          Type.Literal('08'),
+          Type.Null(),
+        ],
+        { description: 'Reden uitstroom 01–08 (08 = geen uitval)' },
+      ),
     ),
   },
   { additionalProperties: false },
@@ -72,7 +85,16 @@ export const PeriodeRecordSchema = Type.Object(
     datumBegin: Datum('Sleutel: eerste dag van de periode; loopt tot de volgende periode'),
     nieuweDatumBegin: Type.Optional(Datum('Alleen bij wijzigen: de gecorrigeerde begindatum')),
     opleidingcode: Type.Optional(Type.String({ pattern: '^[0-9]{5}$', description: 'Crebo' })),
-    leertraject: Type.Optional(Type.Union(LEERTRAJECTEN.map((l) => Type.Literal(l)))),
+    leertraject: Type.Optional(
+      Type.Union([
+        Type.Literal('BOL'),
+        Type.Literal('BOL_DT'),
+        Type.Literal('BBL'),
+        Type.Literal('OVO'),
+        Type.Literal('EX'),
+        Type.Literal('ODT'),
+      ]),
+    ),
     niveau: Type.Optional(
       Type.Union([
         Type.Literal('MBO-1'),

@@ -29,7 +29,9 @@ export function parseRole(role: string): Actor | undefined {
     case 'accountant':
       return arg !== undefined && BRIN.test(arg) ? { kind, brin: arg, subject: role } : undefined;
     case 'afnemer':
-      return arg !== undefined && /^[a-z0-9-]{1,40}$/.test(arg) ? { kind, afnemerId: arg, subject: role } : undefined;
+      return arg !== undefined && /^[a-z0-9-]{1,40}$/.test(arg)
+        ? { kind, afnemerId: arg, subject: role }
+        : undefined;
     case 'beheerder':
     case 'raadpleger':
     case 'sbb':

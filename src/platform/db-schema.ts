@@ -68,6 +68,7 @@ export type MeldingTable = {
   afzender: string;
   ontvangenOp: Generated<string>;
   bodySha256: string;
+  inhoudSha256: string;
   body: string;
   verantwoordelijke: Generated<string>;
   status: MeldingStatus | null;

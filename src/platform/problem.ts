@@ -30,7 +30,13 @@ export class AppError extends Error {
   readonly detail: string;
   readonly extras: ProblemExtras;
 
-  constructor(args: { kind: AppErrorKind; code: string; title: string; detail: string; extras?: ProblemExtras }) {
+  constructor(args: {
+    kind: AppErrorKind;
+    code: string;
+    title: string;
+    detail: string;
+    extras?: ProblemExtras;
+  }) {
     super(args.detail);
     this.kind = args.kind;
     this.code = args.code;

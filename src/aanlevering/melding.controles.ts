@@ -1,0 +1,212 @@
+import { Ajv, type ErrorObject } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { isBsnFormat, isValidBsn, isValidOnderwijsnummer } from '../persoon/pgn.ts';
+import { type Bevinding, bevinding } from './bevinding.ts';
+import { type Melding, MeldingSchema, type PersoonInput } from './melding.schema.ts';
+
+/**
+ * Shape checks on a melding (format, code lists, unknown fields, impossible dates: DOMAIN.md §7
+ * rule 10) turned into Dutch findings, every problem at once, plus the person-number checks
+ * (rules 1–4, 6) and the institution checks (rules 47, 48).
+ */
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+const ajv = addFormats(
+  new Ajv({ allErrors: true, strict: false, removeAdditional: false, coerceTypes: false }),
+);
+const validateShape = ajv.compile<Melding>(MeldingSchema);
+
+const DATE_FIELDS = /(datum|Datum)[A-Za-z]*$/;
+
+function recordOf(pointer: string): { record: string; sleutel?: string } {
+  const m = /^\/(inschrijvingen|periodes|extraOndersteuning|persoon)/.exec(pointer);
+  const map: Record<string, string> = {
+    inschrijvingen: 'inschrijving',
+    periodes: 'periode',
+    extraOndersteuning: 'extraOndersteuning',
+    persoon: 'persoon',
+  };
+  return { record: m?.[1] ? (map[m[1]] ?? 'melding') : 'melding' };
+}
+
+function veldNaam(pointer: string): string {
+  return pointer.split('/').filter(Boolean).at(-1) ?? '(melding)';
+}
+
+function toBevinding(e: ErrorObject): Bevinding | undefined {
+  const ptr = e.instancePath;
+  const where = recordOf(ptr);
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const extra = String((e.params as { additionalProperty?: string }).additionalProperty);
+      return bevinding(
+        'onbekendVeld',
+        { ...where, veld: `${ptr}/${extra}` },
+        `Onbekend veld '${extra}' in ${ptr || 'de melding'}. Het koppelvlak kent dit veld niet; zie de OpenAPI-beschrijving.`,
+      );
+    }
+    case 'required': {
+      const missing = String((e.params as { missingProperty?: string }).missingProperty);
+      return bevinding(
+        'verplichtVeld',
+        { ...where, veld: `${ptr}/${missing}` },
+        `Verplicht veld '${missing}' ontbreekt in ${ptr || 'de melding'}.`,
+      );
+    }
+    case 'format':
+    case 'pattern': {
+      const naam = veldNaam(ptr);
+      if (naam === 'burgerservicenummer') {
+        return bevinding(
+          'bsnFormaat',
+          { ...where, veld: ptr },
+          'Burgerservicenummer moet uit precies 9 cijfers bestaan.',
+        );
+      }
+      if (DATE_FIELDS.test(naam) || (e.params && (e.params as { format?: string }).format === 'date')) {
+        return bevinding(
+          'datumOngeldig',
+          { ...where, veld: ptr },
+          `Veld '${naam}' bevat geen bestaande datum in de vorm JJJJ-MM-DD.`,
+        );
+      }
+      return bevinding(
+        'ongeldigeWaarde',
+        { ...where, veld: ptr },
+        `Veld '${naam}' heeft niet het voorgeschreven formaat.`,
+      );
+    }
+    case 'anyOf':
+    case 'oneOf':
+      return undefined; // the alternatives' own errors say more
+    case 'const':
+    case 'enum':
+    case 'type':
+    case 'maxLength':
+    case 'minLength':
+    case 'maxItems': {
+      const naam = veldNaam(ptr);
+      const uitleg: Record<string, string> = {
+        maxLength: `is te lang (maximaal ${(e.params as { limit?: number }).limit} tekens)`,
+        minLength: 'mag niet leeg zijn',
+        maxItems: `bevat te veel records (maximaal ${(e.params as { limit?: number }).limit})`,
+        type: `heeft het verkeerde type (verwacht: ${(e.params as { type?: string }).type})`,
+      };
+      return bevinding(
+        'ongeldigeWaarde',
+        { ...where, veld: ptr },
+        `Veld '${naam}' ${uitleg[e.keyword] ?? 'heeft geen toegestane waarde'}.`,
+      );
+    }
+    default:
+      return bevinding(
+        'ongeldigeWaarde',
+        { ...where, veld: ptr },
+        `Veld '${veldNaam(ptr)}' is ongeldig (${e.message ?? e.keyword}).`,
+      );
+  }
+}
+
+/** Validates the shape; returns the melding when it is well-formed, and every finding otherwise. */
+export function checkShape(
+  body: unknown,
+): { melding: Melding; bevindingen: [] } | { melding: undefined; bevindingen: Bevinding[] } {
+  if (validateShape(body)) {
+    return { melding: body, bevindingen: [] };
+  }
+  const seen = new Set<string>();
+  const bevindingen: Bevinding[] = [];
+  // When a union (e.g. a literal list) fails, Ajv reports each branch; one finding per field is enough.
+  for (const e of validateShape.errors ?? []) {
+    const b = toBevinding(e);
+    if (!b) {
+      continue;
+    }
+    const key = `${b.code}|${b.veld ?? ''}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      bevindingen.push(b);
+    }
+  }
+  const persoon = (body as { persoon?: unknown } | null)?.persoon;
+  if (persoon && typeof persoon === 'object') {
+    bevindingen.push(
+      ...checkPgn(persoon as Partial<PersoonInput>).filter((b) => !seen.has(`${b.code}|${b.veld ?? ''}`)),
+    );
+  }
+  if (bevindingen.length === 0) {
+    bevindingen.push(
+      bevinding('ongeldigeWaarde', { record: 'melding' }, 'De melding heeft niet de voorgeschreven vorm.'),
+    );
+  }
+  return { melding: undefined, bevindingen };
+}
+
+/** Rules 1–4: the persoonsgebonden nummer (BSN 11-proof, onderwijsnummer check, exactly one). */
+export function checkPgn(p: Partial<PersoonInput>): Bevinding[] {
+  const out: Bevinding[] = [];
+  const where = { record: 'persoon' };
+  const bsn = typeof p.burgerservicenummer === 'string' ? p.burgerservicenummer : undefined;
+  const onr = typeof p.onderwijsnummer === 'string' ? p.onderwijsnummer : undefined;
+  if (bsn !== undefined && onr !== undefined) {
+    out.push(
+      bevinding(
+        'tweePgn',
+        { ...where, veld: '/persoon/onderwijsnummer' },
+        'Lever óf een burgerservicenummer óf een onderwijsnummer, niet beide. Heeft de deelnemer inmiddels een BSN, lever dan alleen het BSN.',
+      ),
+    );
+  }
+  if (bsn !== undefined && isBsnFormat(bsn) && !isValidBsn(bsn)) {
+    out.push(
+      bevinding(
+        'bsnElfproef',
+        { ...where, veld: '/persoon/burgerservicenummer' },
+        'Het burgerservicenummer voldoet niet aan de elfproef; controleer het nummer op het identiteitsbewijs.',
+      ),
+    );
+  }
+  if (onr !== undefined && !isValidOnderwijsnummer(onr)) {
+    out.push(
+      bevinding(
+        'onderwijsnummerOngeldig',
+        { ...where, veld: '/persoon/onderwijsnummer' },
+        'Onderwijsnummer is ongeldig: het moet uit 9 cijfers bestaan, met 10 beginnen en aan de controle op het controlecijfer voldoen.',
+      ),
+    );
+  }
+  if (bsn === undefined && onr === undefined) {
+    const genoeg = Boolean(p.achternaam && p.geboortedatum && p.geslacht && (p.postcode || p.land));
+    out.push(
+      genoeg
+        ? bevinding(
+            'identificatieZonderPgn',
+            { ...where, veld: '/persoon' },
+            'Deze versie van het register identificeert nog geen personen zonder burgerservicenummer of onderwijsnummer. Lever het BSN of onderwijsnummer.',
+          )
+        : bevinding(
+            'geenPgn',
+            { ...where, veld: '/persoon' },
+            'Er is geen burgerservicenummer of onderwijsnummer geleverd, en te weinig gegevens om de persoon te identificeren (achternaam, geboortedatum, geslacht en adres).',
+          ),
+    );
+  }
+  return out;
+}
+
+/** Rule 6 (BRON 790): exactly one of postcode and land. */
+export function checkAdres(p: PersoonInput): Bevinding[] {
+  const beide = p.postcode !== undefined && p.land !== undefined;
+  const geen = p.postcode === undefined && p.land === undefined;
+  if (!beide && !geen) {
+    return [];
+  }
+  return [
+    bevinding(
+      'postcodeLand',
+      { record: 'persoon', veld: beide ? '/persoon/land' : '/persoon/postcode' },
+      beide
+        ? 'Lever óf een postcode (woonadres in Nederland) óf een land (woonadres in het buitenland), niet beide.'
+        : 'Lever een postcode (woonadres in Nederland) of een land (woonadres in het buitenland).',
+    ),
+  ];
+}

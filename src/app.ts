@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { meldingRoutes } from './aanlevering/melding.routes.ts';
+import type { IntakeDeps } from './aanlevering/melding.service.ts';
+import { type Actor, authenticate } from './platform/auth.ts';
+import { AppError, problem, STATUS_BY_KIND } from './platform/problem.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    rawBody?: string;
+  }
+}
+
+export type AppDeps = IntakeDeps & {
+  authSecret: Uint8Array;
+  logger?: boolean | { level: string };
+  version?: string;
+};
+
+/** What route modules receive: the use-case dependencies and an authenticator. */
+export type AppContext = {
+  intake: IntakeDeps;
+  authenticate(request: FastifyRequest): Promise<Actor>;
+};
+
+/**
+ * Builds the HTTP API (importable by tests; main.ts is the only file with side effects).
+ * Every error leaves as RFC 9457 problem+json with a stable code; no stack trace or SQL reaches a client.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    genReqId: () => randomUUID(),
+    bodyLimit: 1_048_576,
+    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array' } },
+  });
+
+  // Keep the verbatim body: the archive stores exactly what was received.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    request.rawBody = text;
+    try {
+      done(null, text.length === 0 ? undefined : JSON.parse(text));
+    } catch {
+      done(
+        new AppError({
+          kind: 'invalid',
+          code: 'melding.geen-json',
+          title: 'Ongeldige JSON',
+          detail:
+            'De inhoud van het verzoek is geen geldige JSON. Controleer aanhalingstekens, komma’s en haakjes.',
+        }),
+      );
+    }
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const instance = request.url.split('?')[0] ?? request.url;
+    if (error instanceof AppError) {
+      const status = STATUS_BY_KIND[error.kind];
+      reply
+        .code(status)
+        .type('application/problem+json; charset=utf-8')
+        .send(
+          problem({
+            status,
+            code: error.code,
+            title: error.title,
+            detail: error.detail,
+            instance,
+            extras: error.extras,
+          }),
+        );
+      return;
+    }
+    const err = error as {
+      validation?: { instancePath: string; message?: string; params?: unknown }[];
+      statusCode?: number;
+      code?: string;
+    };
+    if (err.validation) {
+      const errors = err.validation.map((v) => ({
+        veld: v.instancePath || '(parameter)',
+        tekst: v.message ?? 'ongeldig',
+      }));
+      reply
+        .code(400)
+        .type('application/problem+json; charset=utf-8')
+        .send(
+          problem({
+            status: 400,
+            code: 'verzoek.ongeldig',
+            title: 'Ongeldig verzoek',
+            detail: `Het verzoek bevat ${errors.length} ongeldige parameter${errors.length === 1 ? '' : 's'}.`,
+            instance,
+            extras: { errors },
+          }),
+        );
+      return;
+    }
+    if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
+      const code = err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'verzoek.te-groot' : 'verzoek.ongeldig';
+      const detail =
+        code === 'verzoek.te-groot'
+          ? 'Het verzoek is te groot (maximaal 1 MB per melding).'
+          : err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+            ? 'Gebruik Content-Type: application/json.'
+            : 'Het verzoek kan niet worden verwerkt.';
+      reply
+        .code(err.statusCode)
+        .type('application/problem+json; charset=utf-8')
+        .send(problem({ status: err.statusCode, code, title: 'Ongeldig verzoek', detail, instance }));
+      return;
+    }
+    request.log.error({ err: error, correlationId: request.id }, 'unexpected error');
+    reply
+      .code(500)
+      .type('application/problem+json; charset=utf-8')
+      .send(
+        problem({
+          status: 500,
+          code: 'intern.fout',
+          title: 'Interne fout',
+          detail: `Er ging iets mis in het register; er is niets half opgeslagen. Vermeld kenmerk ${request.id} als u contact opneemt.`,
+          instance,
+        }),
+      );
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply
+      .code(404)
+      .type('application/problem+json; charset=utf-8')
+      .send(
+        problem({
+          status: 404,
+          code: 'route.onbekend',
+          title: 'Niet gevonden',
+          detail: `Er is geen ${request.method} ${request.url.split('?')[0]}. Zie /docs voor de beschikbare koppelvlakken.`,
+          instance: request.url.split('?')[0] ?? '/',
+        }),
+      );
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'mbo-register — koppelvlak aanleveren',
+        version: deps.version ?? '0.1.0',
+        description:
+          'Het register van deelname aan het mbo. Instellingen leveren per persoon meldingen aan met inschrijvingen, ' +
+          'periodes en extra ondersteuning, en lezen hun terugkoppeling en archief. Fouten zijn RFC 9457 problem+json.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      tags: [
+        { name: 'aanleveren', description: 'Meldingen van het studentinformatiesysteem' },
+        { name: 'terugkoppeling', description: 'Signalen op leveringen' },
+        { name: 'archivering leveringen', description: 'Het archief van eigen leveringen' },
+        { name: 'beheer', description: 'Gezondheid en documentatie' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  const ctx: AppContext = {
+    intake: deps,
+    authenticate: (request) => authenticate(deps.authSecret, request.headers.authorization),
+  };
+
+  app.get('/health', { schema: { tags: ['beheer'], summary: 'Het register is klaar' } }, async () => ({
+    status: 'ok',
+  }));
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  meldingRoutes(app, ctx);
+  return app;
+}

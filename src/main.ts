@@ -1,0 +1,89 @@
+/**
+ * `npm start`: read config → open the database → migrate → reference data → build the app → listen.
+ * The only module with side effects. Without DATABASE_URL the register runs on embedded PGlite in DATA_DIR.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildApp } from './app.ts';
+import { resolveAuthSecret } from './platform/auth.ts';
+import { systemClock } from './platform/clock.ts';
+import { loadConfig, PROJECT_ROOT } from './platform/config.ts';
+import { openDatabase } from './platform/db.ts';
+import { migrate } from './platform/migrate.ts';
+import { ensureReferentie, loadReferentie } from './referentie/referentie.service.ts';
+
+const config = loadConfig();
+const version = (
+  JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }
+).version;
+const say = (message: string) => console.log(`[mbo-register] ${message}`);
+
+say(`versie ${version}, Node ${process.version}`);
+say(
+  config.databaseUrl
+    ? `database: PostgreSQL (${new URL(config.databaseUrl).host}${new URL(config.databaseUrl).pathname})`
+    : `database: ingebouwde PGlite in ${config.dataDir} (zet DATABASE_URL voor PostgreSQL)`,
+);
+const database = await openDatabase(config);
+const applied = await migrate(database);
+say(applied.length > 0 ? `migraties toegepast: ${applied.join(', ')}` : 'database-schema is actueel');
+
+const bron = {
+  gedeeld: 'de gedeelde publieke bestanden',
+  synthetisch: 'de eigen kleine synthetische set van het project',
+  opgegeven: 'de map uit REFERENCE_DATA',
+}[config.referenceDataSource];
+say(`referentiegegevens: ${config.referenceData} (${bron})`);
+await ensureReferentie(database.db, config.referenceData, { info: say });
+let referentie = await loadReferentie(database.db);
+say(
+  `${referentie.instellingen.size} instellingen, ${referentie.kwalificaties.size} opleidingscodes in het register`,
+);
+
+const auth = resolveAuthSecret(config);
+if (auth.source !== 'AUTH_SECRET') {
+  say(
+    `tokens: ontwikkelsleutel in ${auth.source} (zet AUTH_SECRET in productie); maak een token met: npm run token -- instelling:<BRIN>`,
+  );
+}
+
+const app = await buildApp({
+  database,
+  referentie: () => referentie,
+  clock: systemClock,
+  authSecret: auth.secret,
+  logger: { level: config.logLevel },
+  version,
+});
+
+// Reload the in-memory reference snapshot on SIGHUP (after `npm run import-referentie`).
+process.on('SIGHUP', () => {
+  loadReferentie(database.db)
+    .then((r) => {
+      referentie = r;
+      say('referentiegegevens opnieuw geladen');
+    })
+    .catch((e: unknown) => say(`herladen referentiegegevens mislukt: ${String(e)}`));
+});
+
+let closing = false;
+async function shutdown(signal: string): Promise<void> {
+  if (closing) {
+    return;
+  }
+  closing = true;
+  say(`${signal}: afsluiten; lopende meldingen worden afgemaakt`);
+  await app.close();
+  await database.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+await app.listen({ port: config.port, host: config.host });
+const address = app.server.address();
+const port = typeof address === 'object' && address ? address.port : config.port;
+say(
+  `klaar: http://127.0.0.1:${port}  (API-documentatie: http://127.0.0.1:${port}/docs, gezondheid: /health)`,
+);
+say(`speel een schooljaar: npm run sis -- --url http://127.0.0.1:${port} --studenten 300`);
