@@ -3,13 +3,14 @@
  *   1. PGlite (embedded), under TZ=Pacific/Kiritimati (UTC+14);
  *   2. PostgreSQL (TEST_DATABASE_URL, or DATABASE_URL, or postgresql://postgres@127.0.0.1:5432/postgres),
  *      under TZ=America/Los_Angeles (UTC−8), so no date may shift in either direction.
+ * Without arguments it first runs the typecheck and lint (so CI keeps them clean).
  * `npm test -- pglite` or `npm test -- postgres` runs one engine; further arguments go to vitest.
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 const args = process.argv.slice(2);
-const engines = ['pglite', 'postgres'].filter((e) => !args.includes(e) || args.includes(e));
+const engines = ['pglite', 'postgres'];
 const only = args.filter((a) => a === 'pglite' || a === 'postgres');
 const rest = args.filter((a) => a !== 'pglite' && a !== 'postgres');
 const run = only.length > 0 ? only : engines;
@@ -17,6 +18,21 @@ const vitest = path.resolve(import.meta.dirname, '..', 'node_modules', 'vitest',
 const zones: Record<string, string> = { pglite: 'Pacific/Kiritimati', postgres: 'America/Los_Angeles' };
 
 let failed = false;
+const root = path.resolve(import.meta.dirname, '..');
+if (rest.length === 0 && only.length === 0) {
+  // The full run (CI, `npm test`) also keeps typecheck and lint clean.
+  for (const [name, bin, binArgs] of [
+    ['typecheck', 'node_modules/typescript/bin/tsc', ['--noEmit', '-p', '.']],
+    ['lint', 'node_modules/@biomejs/biome/bin/biome', ['check', '.']],
+  ] as const) {
+    console.log(`\n=== ${name} ===`);
+    const r = spawnSync(process.execPath, [path.join(root, bin), ...binArgs], { stdio: 'inherit', cwd: root });
+    if (r.status !== 0) {
+      failed = true;
+      console.error(`=== ${name} FAILED ===`);
+    }
+  }
+}
 for (const engine of run) {
   const env: NodeJS.ProcessEnv = { ...process.env, TEST_ENGINE: engine, TZ: zones[engine] };
   if (engine === 'postgres') {

@@ -1,7 +1,7 @@
 /**
  * The catalogue of controle codes on the aanlever-koppelvlak. Codes are stable: never renumber,
- * never reuse. Three-digit codes below 600 are BRON's own (DOMAIN.md §7, observed in DUO feedback
- * files); 6xx codes are this register's, for checks DOMAIN.md lists without a known DUO code.
+ * never reuse. The 7xx and 8xx codes are BRON's own (DOMAIN.md §7, observed in DUO feedback files);
+ * 6xx codes are this register's, for checks DOMAIN.md lists without a known DUO code.
  * `regel` is the rule number in DOMAIN.md §7. docs/controles.md is generated from this list.
  */
 export type Ernst = 'A' | 'S';
