@@ -1,0 +1,126 @@
+/**
+ * `npm run sis -- --url <base url> --studenten <n> [--instellingen <k>] [--seed <s>]
+ *                 [--concurrency <c>] [--schooljaar <yyyy>] [--referentie <map>] [--json]`
+ *
+ * Plays a school year of MBO student information systems against the register. Progress goes to
+ * stderr; with --json the last line of stdout is the summary as one JSON object, otherwise a Dutch
+ * table. Exit code 0 when the run completed (rejections are expected), 1 when the register was
+ * unreachable or answered with errors (network, 5xx, refused token), 2 for wrong arguments.
+ */
+import { parseArgs } from 'node:util';
+import {
+  currentSchooljaar,
+  formatProgress,
+  formatSummary,
+  loadSisCatalogus,
+  runSis,
+  type SisProgress,
+} from './sis.ts';
+
+const USAGE = `Gebruik: npm run sis -- --url <basis-url> --studenten <aantal> [--instellingen <k>] [--seed <s>]
+                      [--concurrency <c>] [--schooljaar <jjjj>] [--referentie <map>] [--json]
+
+  --url           basis-URL van het register, bv. http://127.0.0.1:8080
+  --studenten     aantal studenten (personen) in het schooljaar
+  --instellingen  aantal instellingen (standaard 5)
+  --seed          startwaarde: dezelfde seed geeft dezelfde meldingen (standaard 1)
+  --concurrency   aantal gelijktijdige verzoeken (standaard 8)
+  --schooljaar    eerste kalenderjaar van het schooljaar (standaard het lopende: ${currentSchooljaar()})
+  --referentie    map met de referentiebestanden (standaard die van het register)
+  --json          laatste regel van stdout is de samenvatting als JSON`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n\n${USAGE}\n`);
+  process.exit(2);
+}
+
+function integer(name: string, value: string | undefined, fallback: number | undefined, min: number): number {
+  if (value === undefined) {
+    if (fallback === undefined) {
+      fail(`--${name} is verplicht.`);
+    }
+    return fallback;
+  }
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) {
+    fail(`--${name} moet een geheel getal van minstens ${min} zijn, niet "${value}".`);
+  }
+  return n;
+}
+
+let parsed: ReturnType<typeof parse>;
+function parse() {
+  return parseArgs({
+    options: {
+      url: { type: 'string' },
+      studenten: { type: 'string' },
+      instellingen: { type: 'string' },
+      seed: { type: 'string' },
+      concurrency: { type: 'string' },
+      schooljaar: { type: 'string' },
+      referentie: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+}
+try {
+  parsed = parse();
+} catch (error) {
+  fail(error instanceof Error ? error.message : String(error));
+}
+const { values } = parsed;
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+if (!values.url) {
+  fail('--url is verplicht.');
+}
+try {
+  new URL(values.url);
+} catch {
+  fail(`--url is geen geldige URL: "${values.url}".`);
+}
+const studenten = integer('studenten', values.studenten, undefined, 1);
+const instellingen = integer('instellingen', values.instellingen, 5, 1);
+const seed = integer('seed', values.seed, 1, 0);
+const concurrency = integer('concurrency', values.concurrency, 8, 1);
+const schooljaar = integer('schooljaar', values.schooljaar, currentSchooljaar(), 2000);
+
+const tty = process.stderr.isTTY === true;
+let lastDraw = 0;
+let lastLine = '';
+const onProgress = (p: SisProgress) => {
+  const now = performance.now();
+  const done = p.verstuurd >= p.totaal;
+  if (!done && now - lastDraw < (tty ? 100 : 2000)) {
+    return;
+  }
+  lastDraw = now;
+  const line = formatProgress(p.verstuurd, p.totaal, p.perSec);
+  if (line === lastLine) {
+    return;
+  }
+  lastLine = line;
+  process.stderr.write(tty ? `\r${line}` : `${line}\n`);
+};
+
+const catalogus = await loadSisCatalogus(schooljaar, values.referentie);
+const summary = await runSis({
+  url: values.url,
+  studenten,
+  instellingen,
+  seed,
+  concurrency,
+  schooljaar,
+  catalogus,
+  onProgress,
+});
+if (tty) {
+  process.stderr.write('\n');
+}
+process.stdout.write(values.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
+process.exitCode = summary.afgebroken || summary.fouten > 0 ? 1 : 0;
