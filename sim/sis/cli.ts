@@ -48,30 +48,28 @@ function integer(name: string, value: string | undefined, fallback: number | und
   return n;
 }
 
-let parsed: ReturnType<typeof parse>;
 function parse() {
-  return parseArgs({
-    options: {
-      url: { type: 'string' },
-      studenten: { type: 'string' },
-      instellingen: { type: 'string' },
-      seed: { type: 'string' },
-      concurrency: { type: 'string' },
-      schooljaar: { type: 'string' },
-      referentie: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
+  try {
+    return parseArgs({
+      options: {
+        url: { type: 'string' },
+        studenten: { type: 'string' },
+        instellingen: { type: 'string' },
+        seed: { type: 'string' },
+        concurrency: { type: 'string' },
+        schooljaar: { type: 'string' },
+        referentie: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  }
 }
-try {
-  parsed = parse();
-} catch (error) {
-  fail(error instanceof Error ? error.message : String(error));
-}
-const { values } = parsed;
+const { values } = parse();
 if (values.help) {
   process.stdout.write(`${USAGE}\n`);
   process.exit(0);
@@ -105,7 +103,8 @@ const onProgress = (p: SisProgress) => {
     return;
   }
   lastLine = line;
-  process.stderr.write(tty ? `\r${line}` : `${line}\n`);
+  // on a terminal: redraw in place (\r, then clear to the end of the line)
+  process.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
 };
 
 const catalogus = await loadSisCatalogus(schooljaar, values.referentie);
