@@ -41,6 +41,9 @@ export function pgliteParsers(): Record<number, (v: string) => unknown> {
 
 export function openPostgres(connectionString: string, poolSize = 20): Database {
   const pool = new pg.Pool({ connectionString, max: poolSize, types: postgresTypes() });
+  // An idle client that loses its connection (server restart, a test dropping its database) emits
+  // 'error' on the pool; pg then discards it. Without a listener that would crash the process.
+  pool.on('error', () => undefined);
   // Sessions in UTC so timestamptz text is the same whatever the server's zone.
   pool.on('connect', (client) => {
     client.query("SET TIME ZONE 'UTC'").catch(() => undefined);
