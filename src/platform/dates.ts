@@ -36,14 +36,16 @@ export function addDays(datum: Datum, days: number): Datum {
   return new Date((dayNumber(datum) + days) * 86_400_000).toISOString().slice(0, 10);
 }
 
+const DUTCH_DAY = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/Amsterdam',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
 /** The date in the Netherlands (Europe/Amsterdam) at instant `now`, whatever the process zone. */
 export function dutchDate(now: Date): Datum {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/Amsterdam',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now);
+  return DUTCH_DAY.format(now);
 }
 
 /** Whole years between a birth date and a date (the age on that date). */
