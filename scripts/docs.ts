@@ -40,7 +40,12 @@ export async function renderOpenapi(): Promise<string> {
   try {
     const app = await buildApp({
       database,
-      referentie: () => ({ instellingen: new Map(), kwalificaties: new Map(), onderwijslocaties: new Map() }),
+      referentie: () => ({
+        instellingen: new Map(),
+        kwalificaties: new Map(),
+        onderwijslocaties: new Map(),
+        aanbod: [],
+      }),
       clock: fixedClock('2026-01-01T00:00:00Z'),
       authSecret: new TextEncoder().encode('docs-only'),
     });

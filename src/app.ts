@@ -6,6 +6,8 @@ import { meldingRoutes } from './aanlevering/melding.routes.ts';
 import type { IntakeDeps } from './aanlevering/melding.service.ts';
 import { type Actor, authenticate } from './platform/auth.ts';
 import { AppError, problem, STATUS_BY_KIND } from './platform/problem.ts';
+import { referentieRoutes } from './referentie/referentie.routes.ts';
+import type { Referentie } from './referentie/referentie.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -13,7 +15,8 @@ declare module 'fastify' {
   }
 }
 
-export type AppDeps = IntakeDeps & {
+export type AppDeps = Omit<IntakeDeps, 'referentie'> & {
+  referentie: () => Referentie;
   authSecret: Uint8Array;
   logger?: boolean | { level: string };
   version?: string;
@@ -159,6 +162,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'aanleveren', description: 'Meldingen van het studentinformatiesysteem' },
         { name: 'terugkoppeling', description: 'Signalen op leveringen' },
         { name: 'archivering leveringen', description: 'Het archief van eigen leveringen' },
+        { name: 'referentie', description: 'Instellingen, onderwijslocaties en opleidingen' },
         { name: 'beheer', description: 'Gezondheid en documentatie' },
       ],
     },
@@ -176,5 +180,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   meldingRoutes(app, ctx);
+  referentieRoutes(app, ctx, deps.referentie);
   return app;
 }
