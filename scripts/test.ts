@@ -26,7 +26,10 @@ if (rest.length === 0 && only.length === 0) {
     ['lint', 'node_modules/@biomejs/biome/bin/biome', ['check', '.']],
   ] as const) {
     console.log(`\n=== ${name} ===`);
-    const r = spawnSync(process.execPath, [path.join(root, bin), ...binArgs], { stdio: 'inherit', cwd: root });
+    const r = spawnSync(process.execPath, [path.join(root, bin), ...binArgs], {
+      stdio: 'inherit',
+      cwd: root,
+    });
     if (r.status !== 0) {
       failed = true;
       console.error(`=== ${name} FAILED ===`);

@@ -18,7 +18,9 @@ describe('referentie routes for a SIS', () => {
     expect(res.statusCode).toBe(200);
     const body = res.json() as { brin: string; onderwijslocaties: { code: string; opleidingen: string[] }[] };
     expect(body.brin).toBe('91ZA');
-    const own = [...t.referentie.onderwijslocaties.values()].filter((l) => l.brin === '91ZA').map((l) => l.code);
+    const own = [...t.referentie.onderwijslocaties.values()]
+      .filter((l) => l.brin === '91ZA')
+      .map((l) => l.code);
     expect(body.onderwijslocaties.map((l) => l.code).sort()).toEqual(own.sort());
     expect(body.onderwijslocaties.some((l) => l.opleidingen.length > 0)).toBe(true);
   });
