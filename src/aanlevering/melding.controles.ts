@@ -127,10 +127,13 @@ export function checkShape(
       bevindingen.push(b);
     }
   }
+  // The person-number and address rules are judged here too, so a malformed melding still gets every
+  // finding in one answer (the service only runs them itself on a well-formed melding).
   const persoon = (body as { persoon?: unknown } | null)?.persoon;
   if (persoon && typeof persoon === 'object') {
+    const p = persoon as Partial<PersoonInput>;
     bevindingen.push(
-      ...checkPgn(persoon as Partial<PersoonInput>).filter((b) => !seen.has(`${b.code}|${b.veld ?? ''}`)),
+      ...[...checkPgn(p), ...checkAdres(p)].filter((b) => !seen.has(`${b.code}|${b.veld ?? ''}`)),
     );
   }
   if (bevindingen.length === 0) {
@@ -194,7 +197,7 @@ export function checkPgn(p: Partial<PersoonInput>): Bevinding[] {
 }
 
 /** Rule 6 (BRON 790): exactly one of postcode and land. */
-export function checkAdres(p: PersoonInput): Bevinding[] {
+export function checkAdres(p: Partial<PersoonInput>): Bevinding[] {
   const beide = p.postcode !== undefined && p.land !== undefined;
   const geen = p.postcode === undefined && p.land === undefined;
   if (!beide && !geen) {
