@@ -206,7 +206,25 @@ export type AuditLogTable = {
   createdAt: Generated<string>;
 };
 
+export type JobStatus = 'wachtend' | 'bezig' | 'klaar' | 'mislukt';
+
+export type JobTable = {
+  id: Generated<string>;
+  soort: string;
+  sleutel: string | null;
+  data: ColumnType<unknown, string | undefined, string>;
+  status: ColumnType<JobStatus, JobStatus | undefined, JobStatus>;
+  pogingen: Generated<number>;
+  maxPogingen: Generated<number>;
+  volgendePoging: Generated<string>;
+  lockedUntil: string | null;
+  laatsteFout: string | null;
+  createdAt: Generated<string>;
+  updatedAt: Generated<string>;
+};
+
 export type DB = {
+  job: JobTable;
   instelling: InstellingTable;
   aanleverpunt: AanleverpuntTable;
   onderwijslocatie: OnderwijslocatieTable;
