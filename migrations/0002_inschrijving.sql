@@ -50,7 +50,10 @@ create table persoon_gegevens (
   registered_until timestamptz,
   melding_id bigint not null references melding (id)
 );
-create unique index persoon_gegevens_huidig on persoon_gegevens (persoon_id, brin) where registered_until is null;
+-- "one current version" rules are deferred exclusion constraints: a melding closes a version and inserts the
+-- next in one statement, and the rule is checked at commit.
+alter table persoon_gegevens add constraint persoon_gegevens_huidig
+  exclude using btree (persoon_id with =, brin with =) where (registered_until is null) deferrable initially deferred;
 
 create table inschrijving (
   id bigserial primary key,
@@ -76,7 +79,8 @@ create table inschrijving_versie (
   melding_id bigint not null references melding (id),
   check (registered_until is null or registered_until >= registered_from)
 );
-create unique index inschrijving_versie_huidig on inschrijving_versie (inschrijving_id) where registered_until is null;
+alter table inschrijving_versie add constraint inschrijving_versie_huidig
+  exclude using btree (inschrijving_id with =) where (registered_until is null) deferrable initially deferred;
 
 -- Inschrijvingsperiode (ISP): from datum_begin until the next periode of the same inschrijving.
 create table inschrijvingsperiode (
@@ -104,9 +108,11 @@ create table inschrijvingsperiode_versie (
   registered_until timestamptz,
   melding_id bigint not null references melding (id)
 );
-create unique index inschrijvingsperiode_versie_huidig on inschrijvingsperiode_versie (periode_id) where registered_until is null;
-create unique index inschrijvingsperiode_begin_uniek on inschrijvingsperiode_versie (inschrijving_id, datum_begin)
-  where registered_until is null and not verwijderd;
+alter table inschrijvingsperiode_versie add constraint inschrijvingsperiode_versie_huidig
+  exclude using btree (periode_id with =) where (registered_until is null) deferrable initially deferred;
+alter table inschrijvingsperiode_versie add constraint inschrijvingsperiode_begin_uniek
+  exclude using btree (inschrijving_id with =, datum_begin with =) where (registered_until is null and not verwijderd)
+  deferrable initially deferred;
 
 -- Periodes indicatie extra ondersteuning (ISE), inclusive dates.
 create table extra_ondersteuning (
@@ -128,9 +134,11 @@ create table extra_ondersteuning_versie (
   registered_until timestamptz,
   melding_id bigint not null references melding (id)
 );
-create unique index extra_ondersteuning_versie_huidig on extra_ondersteuning_versie (ondersteuning_id) where registered_until is null;
-create unique index extra_ondersteuning_begin_uniek on extra_ondersteuning_versie (inschrijving_id, datum_begin)
-  where registered_until is null and not verwijderd;
+alter table extra_ondersteuning_versie add constraint extra_ondersteuning_versie_huidig
+  exclude using btree (ondersteuning_id with =) where (registered_until is null) deferrable initially deferred;
+alter table extra_ondersteuning_versie add constraint extra_ondersteuning_begin_uniek
+  exclude using btree (inschrijving_id with =, datum_begin with =) where (registered_until is null and not verwijderd)
+  deferrable initially deferred;
 
 -- Terugkoppeling: every finding on a delivery (ernst A afkeurend, S signaal), newest first.
 create table signaal (

@@ -4,7 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { meldingRoutes } from './aanlevering/melding.routes.ts';
 import type { IntakeDeps } from './aanlevering/melding.service.ts';
-import { type Actor, authenticate } from './platform/auth.ts';
+import { type Actor, createAuthenticator } from './platform/auth.ts';
 import { AppError, problem, STATUS_BY_KIND } from './platform/problem.ts';
 import { referentieRoutes } from './referentie/referentie.routes.ts';
 import type { Referentie } from './referentie/referentie.ts';
@@ -169,9 +169,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  const verify = createAuthenticator(deps.authSecret);
   const ctx: AppContext = {
     intake: deps,
-    authenticate: (request) => authenticate(deps.authSecret, request.headers.authorization),
+    authenticate: (request) => verify(request.headers.authorization),
   };
 
   app.get('/health', { schema: { tags: ['beheer'], summary: 'Het register is klaar' } }, async () => ({

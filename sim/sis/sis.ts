@@ -13,6 +13,7 @@ import { loadConfig } from '../../src/platform/config.ts';
 import { readReferentie } from '../../src/referentie/referentie.import.ts';
 import { buildCatalogus, type SisCatalogus } from './catalogus.ts';
 import { schooljaarOf } from './datum.ts';
+import { createPoster } from './http.ts';
 import {
   countRecords,
   type GenerateOptions,
@@ -206,8 +207,9 @@ export async function runSis(options: RunOptions): Promise<SisSummary> {
       catalogus: options.catalogus ?? (await loadSisCatalogus(schooljaar)),
     } satisfies GenerateOptions);
   const token = options.token ?? defaultToken();
-  const endpoint = new URL(MELDINGEN_PATH, options.url).toString();
+  const endpoint = new URL(MELDINGEN_PATH, options.url);
   const timeoutMs = options.timeoutMs ?? 60_000;
+  const poster = createPoster(options.url, Math.max(1, options.concurrency ?? 8));
 
   const brins = [...new Set(scripts.map((s) => s.brin))].sort();
   const tokens = new Map(await Promise.all(brins.map(async (brin) => [brin, await token(brin)] as const)));
@@ -270,17 +272,17 @@ export async function runSis(options: RunOptions): Promise<SisSummary> {
     }
     let answer: Answer;
     try {
-      const response = await fetch(endpoint, {
-        method: 'POST',
-        headers: {
+      const response = await poster.post(
+        endpoint.pathname,
+        {
           'content-type': 'application/json',
           accept: 'application/json, application/problem+json',
           authorization: `Bearer ${tokens.get(melding.brin) ?? ''}`,
         },
         body,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      const text = await response.text();
+        timeoutMs,
+      );
+      const { text } = response;
       latencies.push(performance.now() - t0);
       let parsed: unknown;
       try {
@@ -425,6 +427,7 @@ export async function runSis(options: RunOptions): Promise<SisSummary> {
     }
   };
   await Promise.all(Array.from({ length: concurrency }, () => worker()));
+  poster.close();
 
   summary.duurSec = (performance.now() - started) / 1000;
   summary.meldingenPerSec =

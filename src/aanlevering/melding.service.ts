@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import {
-  loadInschrijvingen,
-  loadInschrijvingenElders,
-  lockPersoon,
-  writeInschrijvingen,
+  buildVersieInserts,
+  executeWrites,
+  loadPersoonState,
+  lockPersoonExpression,
+  maxNieuw,
+  type WritePart,
 } from '../inschrijving/inschrijving.repository.ts';
 import {
   applyMelding,
@@ -143,7 +145,10 @@ export async function processMelding(
 
   try {
     return await deps.database.db.transaction().execute(async (trx) => {
-      const inserted = await trx
+      // The person whose data this melding changes is locked in the same statement that archives the melding
+      // (transaction-scoped; serialises meldingen about one person). Rejected-at-sight meldingen lock nothing.
+      const lockKey = melding && instelling && !isAfkeurend(pre) ? pgnOf(melding.persoon).key : undefined;
+      const archive = trx
         .insertInto('melding')
         .values({
           brin: actor.brin,
@@ -160,8 +165,15 @@ export async function processMelding(
           verwerktOp: null,
         })
         .onConflict((oc) => oc.columns(['brin', 'berichtId']).where('berichtId', 'is not', null).doNothing())
-        .returning(['id', 'ontvangenOp'])
-        .executeTakeFirst();
+        .returning(['id', 'ontvangenOp']);
+      const inserted =
+        lockKey === undefined
+          ? await archive.executeTakeFirst()
+          : await trx
+              .with('m', () => archive)
+              .selectFrom('m')
+              .select(['m.id', 'm.ontvangenOp', lockPersoonExpression(lockKey).as('lock')])
+              .executeTakeFirst();
       if (!inserted) {
         return replay(trx, actor.brin, berichtId ?? '', inhoudSha256);
       }
@@ -183,21 +195,13 @@ export async function processMelding(
       }
 
       const pgn = pgnOf(melding.persoon);
-      await lockPersoon(trx, pgn.key);
-      const ts = await registeredNow(trx);
-      const bestaand = await trx
-        .selectFrom('persoon')
-        .select('id')
-        .where(pgn.bsn !== null ? 'bsn' : 'onderwijsnummer', '=', pgn.bsn ?? pgn.onderwijsnummer ?? '')
-        .executeTakeFirst();
-      const huidig = bestaand ? await loadInschrijvingen(trx, bestaand.id, actor.brin) : [];
-      const elders = bestaand ? await loadInschrijvingenElders(trx, bestaand.id, actor.brin) : [];
+      const state = await loadPersoonState(trx, pgn, actor.brin, maxNieuw(melding));
       const result = applyMelding({
         melding,
         instelling,
         referentie,
-        huidig,
-        elders,
+        huidig: state.huidig,
+        elders: state.elders,
         vandaag: dutchDate(deps.clock.now()),
       });
       const bevindingen = [...pre, ...result.bevindingen];
@@ -208,45 +212,67 @@ export async function processMelding(
           instance,
           brin: actor.brin,
           bevindingen,
-          persoonId: bestaand?.id ?? null,
+          persoonId: state.persoonId,
         });
       }
 
-      const persoonId =
-        bestaand?.id ??
-        (
-          await trx
-            .insertInto('persoon')
-            .values({ bsn: pgn.bsn, onderwijsnummer: pgn.onderwijsnummer })
-            .returning('id')
-            .executeTakeFirstOrThrow()
-        ).id;
-      await writePersoonGegevens(trx, {
-        persoonId,
-        brin: actor.brin,
-        meldingId,
-        ts,
-        persoon: melding.persoon,
-      });
-      const { inschrijvingIds } = await writeInschrijvingen(trx, {
+      const { ts } = state;
+      const gegevens = persoonGegevensOf(melding.persoon);
+      const gegevensGewijzigd = !state.heeftGegevens || !sameGegevens(state.gegevens, gegevens);
+      const { ids } = state;
+      const persoonId = state.persoonId ?? ids.persoon[0];
+      if (persoonId === undefined) {
+        throw new Error('no persoon id allocated');
+      }
+      const parts: WritePart[] = [];
+      if (state.heeftGegevens && gegevensGewijzigd) {
+        parts.push(
+          trx
+            .updateTable('persoonGegevens')
+            .set({ registeredUntil: ts })
+            .where('id', '=', state.gegevens.id)
+            .where('registeredUntil', 'is', null),
+        );
+      }
+      if (state.persoonId === null) {
+        // explicit id (allocated above); the column is typed as generated for ordinary inserts
+        const persoonRow = { id: persoonId, bsn: pgn.bsn, onderwijsnummer: pgn.onderwijsnummer };
+        parts.push(trx.insertInto('persoon').values(persoonRow as unknown as never));
+      }
+      if (gegevensGewijzigd) {
+        // Names are stored exactly as delivered (no re-casing, no normalisation of the stored text).
+        parts.push(
+          trx.insertInto('persoonGegevens').values({
+            persoonId,
+            brin: actor.brin,
+            ...gegevens,
+            registeredFrom: ts,
+            registeredUntil: null,
+            meldingId,
+          }),
+        );
+      }
+      const versies = buildVersieInserts(trx, {
         persoonId,
         brin: actor.brin,
         meldingId,
         ts,
         nieuw: result.nieuw,
+        ids,
       });
+      parts.push(...versies.parts);
+      const { inschrijvingIds } = versies;
       if (inschrijvingIds.length > 0) {
-        await trx
-          .insertInto('outboxEvent')
-          .values(
+        parts.push(
+          trx.insertInto('outboxEvent').values(
             inschrijvingIds.map((id) => ({
               type: 'nl.mbo-register.inschrijving.gewijzigd',
               source: MELDINGEN_PATH,
               subject: `inschrijving/${id}`,
               data: JSON.stringify({ inschrijvingId: id, persoonId, brin: actor.brin, meldingId }),
             })),
-          )
-          .execute();
+          ),
+        );
       }
       const status: MeldingStatus = bevindingen.length > 0 ? 'goedgekeurd-met-signalen' : 'goedgekeurd';
       const body: Record<string, unknown> = {
@@ -261,6 +287,16 @@ export async function processMelding(
         verwerkt: result.verwerkt,
         signalen: bevindingen,
       };
+      parts.push(
+        trx.insertInto('auditLog').values({
+          actor: actor.subject,
+          action: 'melding.processed',
+          subjectType: 'melding',
+          subjectId: meldingId,
+          correlationId: ctx.correlationId,
+          details: JSON.stringify({ status, inschrijvingen: inschrijvingIds.length }),
+        }),
+      );
       await finish(trx, {
         meldingId,
         brin: actor.brin,
@@ -269,18 +305,8 @@ export async function processMelding(
         httpStatus: 200,
         body,
         bevindingen,
+        parts,
       });
-      await trx
-        .insertInto('auditLog')
-        .values({
-          actor: actor.subject,
-          action: 'melding.processed',
-          subjectType: 'melding',
-          subjectId: meldingId,
-          correlationId: ctx.correlationId,
-          details: JSON.stringify({ status, inschrijvingen: inschrijvingIds.length }),
-        })
-        .execute();
       return { httpStatus: 200, body, replayed: false };
     });
   } catch (error) {
@@ -309,15 +335,6 @@ export async function processMelding(
       .catch(() => undefined);
     throw error;
   }
-}
-
-async function registeredNow(trx: Transaction<DB>): Promise<string> {
-  const { rows } = await sql<{ ts: string }>`select clock_timestamp() as ts`.execute(trx);
-  const ts = rows[0]?.ts;
-  if (!ts) {
-    throw new Error('clock_timestamp() returned nothing');
-  }
-  return ts;
 }
 
 async function replay(
@@ -399,12 +416,13 @@ async function finish(
     httpStatus: number;
     body: Record<string, unknown>;
     bevindingen: Bevinding[];
+    parts?: WritePart[];
   },
 ): Promise<void> {
+  const parts: WritePart[] = [...(args.parts ?? [])];
   if (args.bevindingen.length > 0) {
-    await trx
-      .insertInto('signaal')
-      .values(
+    parts.push(
+      trx.insertInto('signaal').values(
         args.bevindingen.map((b) => ({
           brin: args.brin,
           meldingId: args.meldingId,
@@ -417,28 +435,37 @@ async function finish(
           veld: b.veld ?? null,
           tekst: b.tekst,
         })),
-      )
-      .execute();
+      ),
+    );
   }
-  await trx
-    .updateTable('melding')
-    .set({
-      status: args.status,
-      httpStatus: args.httpStatus,
-      antwoord: JSON.stringify(args.body),
-      verwerktOp: sql<string>`clock_timestamp()`,
-    })
-    .where('id', '=', args.meldingId)
-    .execute();
+  parts.push(
+    trx
+      .updateTable('melding')
+      .set({
+        status: args.status,
+        httpStatus: args.httpStatus,
+        antwoord: JSON.stringify(args.body),
+        verwerktOp: sql<string>`clock_timestamp()`,
+      })
+      .where('id', '=', args.meldingId),
+  );
+  // Everything the melding writes after closing versions goes to the database as one statement.
+  await executeWrites(trx, parts);
 }
 
-/** Stores the delivered person data as a new version when it differs (after NFC normalisation). */
-async function writePersoonGegevens(
-  trx: Transaction<DB>,
-  args: { persoonId: string; brin: string; meldingId: string; ts: string; persoon: Melding['persoon'] },
-): Promise<void> {
-  const p = args.persoon;
-  const next = {
+type Gegevens = {
+  geboortedatum: string;
+  geslacht: 'M' | 'V' | 'O';
+  postcode: string | null;
+  land: string | null;
+  achternaam: string | null;
+  voorvoegsel: string | null;
+  voornamen: string | null;
+  leerlingnummer: string | null;
+};
+
+function persoonGegevensOf(p: Melding['persoon']): Gegevens {
+  return {
     geboortedatum: p.geboortedatum,
     geslacht: p.geslacht,
     postcode: p.postcode ?? null,
@@ -448,38 +475,11 @@ async function writePersoonGegevens(
     voornamen: p.voornamen ?? null,
     leerlingnummer: p.leerlingnummer ?? null,
   };
-  const current = await trx
-    .selectFrom('persoonGegevens')
-    .select(['id', ...(Object.keys(next) as (keyof typeof next)[])])
-    .where('persoonId', '=', args.persoonId)
-    .where('brin', '=', args.brin)
-    .where('registeredUntil', 'is', null)
-    .executeTakeFirst();
-  const same =
-    current &&
-    (Object.keys(next) as (keyof typeof next)[]).every(
-      (k) => (current[k] ?? null)?.normalize('NFC') === (next[k] ?? null)?.normalize('NFC'),
-    );
-  if (same) {
-    return;
-  }
-  if (current) {
-    await trx
-      .updateTable('persoonGegevens')
-      .set({ registeredUntil: args.ts })
-      .where('id', '=', current.id)
-      .execute();
-  }
-  // Names are stored exactly as delivered (no re-casing, no normalisation of the stored text).
-  await trx
-    .insertInto('persoonGegevens')
-    .values({
-      persoonId: args.persoonId,
-      brin: args.brin,
-      ...next,
-      registeredFrom: args.ts,
-      registeredUntil: null,
-      meldingId: args.meldingId,
-    })
-    .execute();
+}
+
+/** Delivered person data is the same when every field is equal after Unicode (NFC) normalisation. */
+function sameGegevens(current: Record<string, string | null>, next: Gegevens): boolean {
+  return (Object.keys(next) as (keyof Gegevens)[]).every(
+    (k) => (current[k] ?? null)?.normalize('NFC') === (next[k] ?? null)?.normalize('NFC'),
+  );
 }

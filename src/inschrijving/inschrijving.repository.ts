@@ -1,4 +1,11 @@
-import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
+import {
+  type Compilable,
+  type Insertable,
+  type Kysely,
+  type OperationNodeSource,
+  sql,
+  type Transaction,
+} from 'kysely';
 import type { DB } from '../platform/db-schema.ts';
 import type {
   InschrijvingElders,
@@ -112,11 +119,89 @@ export async function loadInschrijvingenElders(
   }));
 }
 
+/** Which versions a melding closes and how many new identities it needs (pure; from applyMelding's marks). */
+export type VersiePlan = {
+  closeInschrijvingen: string[];
+  closePeriodes: string[];
+  closeOndersteuning: string[];
+  nieuweInschrijvingen: number;
+  nieuwePeriodes: number;
+  nieuweOndersteuning: number;
+};
+
+function changed(s: InschrijvingState): boolean {
+  return Boolean(s.mutatie) || s.periodes.some((p) => p.mutatie) || s.ondersteuning.some((o) => o.mutatie);
+}
+
+/** Records added and removed within one melding leave nothing to record. */
+function written<T extends { mutatie?: string; verwijderd: boolean }>(x: T): boolean {
+  return Boolean(x.mutatie) && !(x.mutatie === 'toevoegen' && x.verwijderd);
+}
+
+export function planVersies(nieuw: readonly InschrijvingState[]): VersiePlan {
+  const plan: VersiePlan = {
+    closeInschrijvingen: [],
+    closePeriodes: [],
+    closeOndersteuning: [],
+    nieuweInschrijvingen: 0,
+    nieuwePeriodes: 0,
+    nieuweOndersteuning: 0,
+  };
+  for (const s of nieuw.filter(changed)) {
+    if (s.inschrijvingId === undefined) {
+      plan.nieuweInschrijvingen++;
+    } else if (s.mutatie) {
+      plan.closeInschrijvingen.push(s.inschrijvingId);
+    }
+    for (const p of s.periodes.filter(written)) {
+      if (p.periodeId === undefined) {
+        plan.nieuwePeriodes++;
+      } else {
+        plan.closePeriodes.push(p.periodeId);
+      }
+    }
+    for (const o of s.ondersteuning.filter(written)) {
+      if (o.ondersteuningId === undefined) {
+        plan.nieuweOndersteuning++;
+      } else {
+        plan.closeOndersteuning.push(o.ondersteuningId);
+      }
+    }
+  }
+  return plan;
+}
+
+export type AllocatedIds = {
+  persoon: string[];
+  inschrijving: string[];
+  periode: string[];
+  ondersteuning: string[];
+};
+
+/** Upper bounds of the identity rows a melding can create: one per toevoegen record of each kind. */
+export function maxNieuw(melding: {
+  inschrijvingen?: readonly { mutatie: string }[];
+  periodes?: readonly { mutatie: string }[];
+  extraOndersteuning?: readonly { mutatie: string }[];
+}): { inschrijving: number; periode: number; ondersteuning: number } {
+  const n = (rs: readonly { mutatie: string }[] | undefined) =>
+    (rs ?? []).filter((r) => r.mutatie === 'toevoegen').length;
+  return {
+    inschrijving: n(melding.inschrijvingen),
+    periode: n(melding.periodes),
+    ondersteuning: n(melding.extraOndersteuning),
+  };
+}
+
+/** A statement that can be one part of a multi-part write (a data-modifying CTE). */
+export type WritePart = Compilable & OperationNodeSource;
+
 /**
- * Writes what a melding changed: for each marked record, close the current version at `ts` and insert
- * the next (a verwijdering is a version with verwijderd = true). New records get an identity row first.
+ * The inserts for what a melding changed: new identity rows (with the allocated ids) and the next version of
+ * every changed record (a verwijdering is a version with verwijderd = true). Returns them as statement parts
+ * for `executeWrites`, and the ids of the inschrijvingen that changed.
  */
-export async function writeInschrijvingen(
+export function buildVersieInserts(
   trx: Transaction<DB>,
   args: {
     persoonId: string;
@@ -124,37 +209,40 @@ export async function writeInschrijvingen(
     meldingId: string;
     ts: string;
     nieuw: readonly InschrijvingState[];
+    ids: AllocatedIds;
   },
-): Promise<{ inschrijvingIds: string[] }> {
+): { parts: WritePart[]; inschrijvingIds: string[] } {
   const { persoonId, brin, meldingId, ts } = args;
-  const changedIds: string[] = [];
-  const periodeVersies: Parameters<typeof insertPeriodeVersies>[1] = [];
-  const ondersteuningVersies: Parameters<typeof insertOndersteuningVersies>[1] = [];
-  const closePeriodes: string[] = [];
-  const closeOndersteuning: string[] = [];
-  const closeInschrijvingen: string[] = [];
-  const inschrijvingVersies: Insertable<DB['inschrijvingVersie']>[] = [];
-
-  for (const s of args.nieuw) {
-    const periodesChanged = s.periodes.filter((p) => p.mutatie);
-    const ondersteuningChanged = s.ondersteuning.filter((o) => o.mutatie);
-    if (!s.mutatie && periodesChanged.length === 0 && ondersteuningChanged.length === 0) {
-      continue;
+  const ids = { i: [...args.ids.inschrijving], p: [...args.ids.periode], o: [...args.ids.ondersteuning] };
+  const take = (list: string[]) => {
+    const id = list.shift();
+    if (id === undefined) {
+      throw new Error('fewer ids allocated than planned');
     }
+    return id;
+  };
+  const identities: { id: string; persoonId: string; brin: string; inschrijvingsvolgnummer: string }[] = [];
+  const periodeIdentities: { id: string; inschrijvingId: string }[] = [];
+  const ondersteuningIdentities: { id: string; inschrijvingId: string }[] = [];
+  const inschrijvingVersies: Insertable<DB['inschrijvingVersie']>[] = [];
+  const periodeVersies: Insertable<DB['inschrijvingsperiodeVersie']>[] = [];
+  const ondersteuningVersies: Insertable<DB['extraOndersteuningVersie']>[] = [];
+  const inschrijvingIds: string[] = [];
+  const base = { registeredFrom: ts, registeredUntil: null, meldingId };
+
+  for (const s of args.nieuw.filter(changed)) {
     let inschrijvingId = s.inschrijvingId;
     if (inschrijvingId === undefined) {
-      const row = await trx
-        .insertInto('inschrijving')
-        .values({ persoonId, brin, inschrijvingsvolgnummer: s.inschrijvingsvolgnummer })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      inschrijvingId = row.id;
+      inschrijvingId = take(ids.i);
+      identities.push({
+        id: inschrijvingId,
+        persoonId,
+        brin,
+        inschrijvingsvolgnummer: s.inschrijvingsvolgnummer,
+      });
     }
-    changedIds.push(inschrijvingId);
+    inschrijvingIds.push(inschrijvingId);
     if (s.mutatie) {
-      if (s.inschrijvingId !== undefined) {
-        closeInschrijvingen.push(inschrijvingId);
-      }
       inschrijvingVersies.push({
         inschrijvingId,
         datumInschrijving: s.datumInschrijving,
@@ -163,99 +251,18 @@ export async function writeInschrijvingen(
         redenUitschrijving: s.redenUitschrijving,
         verwijderd: s.verwijderd,
         mutatie: s.mutatie,
-        registeredFrom: ts,
-        registeredUntil: null,
-        meldingId,
+        ...base,
       });
     }
-    for (const p of periodesChanged) {
-      if (p.mutatie === 'toevoegen' && p.verwijderd) {
-        continue; // added and removed within one melding: nothing to record
-      }
+    for (const p of s.periodes.filter(written)) {
       let periodeId = p.periodeId;
       if (periodeId === undefined) {
-        const row = await trx
-          .insertInto('inschrijvingsperiode')
-          .values({ inschrijvingId })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        periodeId = row.id;
-      } else {
-        closePeriodes.push(periodeId);
+        periodeId = take(ids.p);
+        periodeIdentities.push({ id: periodeId, inschrijvingId });
       }
-      periodeVersies.push({ ...p, periodeId, inschrijvingId, mutatie: p.mutatie ?? 'wijzigen' });
-    }
-    for (const o of ondersteuningChanged) {
-      if (o.mutatie === 'toevoegen' && o.verwijderd) {
-        continue;
-      }
-      let ondersteuningId = o.ondersteuningId;
-      if (ondersteuningId === undefined) {
-        const row = await trx
-          .insertInto('extraOndersteuning')
-          .values({ inschrijvingId })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        ondersteuningId = row.id;
-      } else {
-        closeOndersteuning.push(ondersteuningId);
-      }
-      ondersteuningVersies.push({ ...o, ondersteuningId, inschrijvingId, mutatie: o.mutatie ?? 'wijzigen' });
-    }
-  }
-
-  // Close before insert: the partial unique indexes allow one current version per record.
-  if (closeInschrijvingen.length > 0) {
-    await trx
-      .updateTable('inschrijvingVersie')
-      .set({ registeredUntil: ts })
-      .where('inschrijvingId', 'in', closeInschrijvingen)
-      .where('registeredUntil', 'is', null)
-      .execute();
-  }
-  if (closePeriodes.length > 0) {
-    await trx
-      .updateTable('inschrijvingsperiodeVersie')
-      .set({ registeredUntil: ts })
-      .where('periodeId', 'in', closePeriodes)
-      .where('registeredUntil', 'is', null)
-      .execute();
-  }
-  if (closeOndersteuning.length > 0) {
-    await trx
-      .updateTable('extraOndersteuningVersie')
-      .set({ registeredUntil: ts })
-      .where('ondersteuningId', 'in', closeOndersteuning)
-      .where('registeredUntil', 'is', null)
-      .execute();
-  }
-  if (inschrijvingVersies.length > 0) {
-    await trx.insertInto('inschrijvingVersie').values(inschrijvingVersies).execute();
-  }
-  await insertPeriodeVersies(trx, periodeVersies, meldingId, ts);
-  await insertOndersteuningVersies(trx, ondersteuningVersies, meldingId, ts);
-  return { inschrijvingIds: changedIds };
-}
-
-async function insertPeriodeVersies(
-  trx: Transaction<DB>,
-  rows: (PeriodeState & {
-    periodeId: string;
-    inschrijvingId: string;
-    mutatie: NonNullable<PeriodeState['mutatie']>;
-  })[],
-  meldingId: string,
-  ts: string,
-): Promise<void> {
-  if (rows.length === 0) {
-    return;
-  }
-  await trx
-    .insertInto('inschrijvingsperiodeVersie')
-    .values(
-      rows.map((p) => ({
-        periodeId: p.periodeId,
-        inschrijvingId: p.inschrijvingId,
+      periodeVersies.push({
+        periodeId,
+        inschrijvingId,
         datumBegin: p.datumBegin,
         opleidingcode: p.opleidingcode,
         leertraject: p.leertraject,
@@ -265,47 +272,254 @@ async function insertPeriodeVersies(
         onderwijsaanbieder: p.onderwijsaanbieder,
         locatiecodeVsv: p.locatiecodeVsv,
         verwijderd: p.verwijderd,
-        mutatie: p.mutatie,
-        registeredFrom: ts,
-        registeredUntil: null,
-        meldingId,
-      })),
-    )
-    .execute();
-}
-
-async function insertOndersteuningVersies(
-  trx: Transaction<DB>,
-  rows: (OndersteuningState & {
-    ondersteuningId: string;
-    inschrijvingId: string;
-    mutatie: NonNullable<OndersteuningState['mutatie']>;
-  })[],
-  meldingId: string,
-  ts: string,
-): Promise<void> {
-  if (rows.length === 0) {
-    return;
-  }
-  await trx
-    .insertInto('extraOndersteuningVersie')
-    .values(
-      rows.map((o) => ({
-        ondersteuningId: o.ondersteuningId,
-        inschrijvingId: o.inschrijvingId,
+        mutatie: p.mutatie ?? 'wijzigen',
+        ...base,
+      });
+    }
+    for (const o of s.ondersteuning.filter(written)) {
+      let ondersteuningId = o.ondersteuningId;
+      if (ondersteuningId === undefined) {
+        ondersteuningId = take(ids.o);
+        ondersteuningIdentities.push({ id: ondersteuningId, inschrijvingId });
+      }
+      ondersteuningVersies.push({
+        ondersteuningId,
+        inschrijvingId,
         datumBegin: o.datumBegin,
         datumEinde: o.datumEinde,
         verwijderd: o.verwijderd,
-        mutatie: o.mutatie,
-        registeredFrom: ts,
-        registeredUntil: null,
-        meldingId,
-      })),
-    )
-    .execute();
+        mutatie: o.mutatie ?? 'wijzigen',
+        ...base,
+      });
+    }
+  }
+  // Explicit ids into identity tables: the column is typed Generated (never written) for ordinary inserts.
+  const withIds = <T>(rows: T[]) => rows as unknown as never[];
+  const parts: WritePart[] = [];
+  // Close the versions this melding replaces. The "one current version" constraints are deferred to commit,
+  // so closing and inserting the next version may happen in one statement.
+  const plan = planVersies(args.nieuw);
+  if (plan.closeInschrijvingen.length > 0) {
+    parts.push(
+      trx
+        .updateTable('inschrijvingVersie')
+        .set({ registeredUntil: ts })
+        .where('inschrijvingId', 'in', plan.closeInschrijvingen)
+        .where('registeredUntil', 'is', null),
+    );
+  }
+  if (plan.closePeriodes.length > 0) {
+    parts.push(
+      trx
+        .updateTable('inschrijvingsperiodeVersie')
+        .set({ registeredUntil: ts })
+        .where('periodeId', 'in', plan.closePeriodes)
+        .where('registeredUntil', 'is', null),
+    );
+  }
+  if (plan.closeOndersteuning.length > 0) {
+    parts.push(
+      trx
+        .updateTable('extraOndersteuningVersie')
+        .set({ registeredUntil: ts })
+        .where('ondersteuningId', 'in', plan.closeOndersteuning)
+        .where('registeredUntil', 'is', null),
+    );
+  }
+  if (identities.length > 0) {
+    parts.push(trx.insertInto('inschrijving').values(withIds(identities)));
+  }
+  if (periodeIdentities.length > 0) {
+    parts.push(trx.insertInto('inschrijvingsperiode').values(withIds(periodeIdentities)));
+  }
+  if (ondersteuningIdentities.length > 0) {
+    parts.push(trx.insertInto('extraOndersteuning').values(withIds(ondersteuningIdentities)));
+  }
+  if (inschrijvingVersies.length > 0) {
+    parts.push(trx.insertInto('inschrijvingVersie').values(inschrijvingVersies));
+  }
+  if (periodeVersies.length > 0) {
+    parts.push(trx.insertInto('inschrijvingsperiodeVersie').values(periodeVersies));
+  }
+  if (ondersteuningVersies.length > 0) {
+    parts.push(trx.insertInto('extraOndersteuningVersie').values(ondersteuningVersies));
+  }
+  return { parts, inschrijvingIds };
+}
+
+/**
+ * Runs several independent writes as ONE statement (data-modifying CTEs), the last part as the main query.
+ * Foreign keys between the parts hold: PostgreSQL checks them at the end of the statement.
+ */
+export async function executeWrites(trx: Transaction<DB>, parts: readonly WritePart[]): Promise<void> {
+  const last = parts.at(-1);
+  if (last === undefined) {
+    return;
+  }
+  const ctes = parts.slice(0, -1);
+  if (ctes.length === 0) {
+    await sql`${last}`.execute(trx);
+    return;
+  }
+  await sql`with ${sql.join(ctes.map((p, i) => sql`${sql.raw(`w${i}`)} as (${p})`))} ${last}`.execute(trx);
 }
 
 /** Serialises meldingen about one person (both engines): a transaction-scoped advisory lock. */
 export async function lockPersoon(trx: Transaction<DB>, pgn: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`persoon:${pgn}`}, 0))`.execute(trx);
+  await sql`select ${lockPersoonExpression(pgn)}`.execute(trx);
+}
+
+/** The lock as an expression, to take it within another statement. */
+export function lockPersoonExpression(pgn: string) {
+  return sql<string>`pg_advisory_xact_lock(hashtextextended(${`persoon:${pgn}`}, 0))`;
+}
+
+/** Everything a melding about one person needs to read, fetched in one round trip (after the person lock). */
+export type PersoonState = {
+  /** clock_timestamp() read after the lock: the recorded time of every version this melding writes. */
+  ts: string;
+  persoonId: string | null;
+  /** Ids allocated from the sequences for identity rows this melding may create (unused ones are gaps). */
+  ids: AllocatedIds;
+  huidig: InschrijvingState[];
+  elders: InschrijvingElders[];
+  gegevens: Record<string, string | null> & { id: string };
+  heeftGegevens: boolean;
+};
+
+type JsonInschrijving = {
+  id: string;
+  nr: string;
+  di: string;
+  dg: string;
+  dw: string | null;
+  r: string | null;
+  x: boolean;
+  p: {
+    id: string;
+    db: string;
+    oc: string;
+    lt: string;
+    nv: string | null;
+    ib: boolean;
+    ol: string | null;
+    oa: string | null;
+    lv: string | null;
+  }[];
+  o: { id: string; db: string; de: string | null }[];
+};
+
+/**
+ * Loads the person (by BSN or onderwijsnummer), its inschrijvingen at `brin` with their current periodes and
+ * extra ondersteuning, the dates of its enrolments elsewhere and its current delivered data, as JSON in ONE
+ * statement. Must run after `lockPersoon` in the same transaction (a new statement sees what committed before).
+ */
+export async function loadPersoonState(
+  trx: Transaction<DB>,
+  pgn: { bsn: string | null; onderwijsnummer: string | null },
+  brin: string,
+  allocate: { inschrijving: number; periode: number; ondersteuning: number },
+): Promise<PersoonState> {
+  const { rows } = await sql<{
+    ts: string;
+    persoonId: string | null;
+    idsPersoon: string[];
+    idsInschrijving: string[];
+    idsPeriode: string[];
+    idsOndersteuning: string[];
+    huidig: JsonInschrijving[] | null;
+    elders: { d: string; e: string }[] | null;
+    gegevens: (Record<string, string | null> & { id: string }) | null;
+  }>`
+    with p as (
+      select id from persoon
+      where (${pgn.bsn}::text is not null and bsn = ${pgn.bsn})
+         or (${pgn.bsn}::text is null and onderwijsnummer = ${pgn.onderwijsnummer})
+    ),
+    i as (
+      select i.id, i.brin, i.inschrijvingsvolgnummer, v.datum_inschrijving, v.datum_uitschrijving_gepland,
+             v.datum_uitschrijving_werkelijk, v.reden_uitschrijving, v.verwijderd
+      from inschrijving i
+      join inschrijving_versie v on v.inschrijving_id = i.id and v.registered_until is null
+      where i.persoon_id = (select id from p)
+    )
+    select
+      clock_timestamp()::text as ts,
+      (select id::text from p) as persoon_id,
+      array(select nextval('persoon_id_seq')::text
+            from generate_series(1, case when exists (select 1 from p) then 0 else 1 end)) as ids_persoon,
+      array(select nextval('inschrijving_id_seq')::text from generate_series(1, ${allocate.inschrijving}::int)) as ids_inschrijving,
+      array(select nextval('inschrijvingsperiode_id_seq')::text from generate_series(1, ${allocate.periode}::int)) as ids_periode,
+      array(select nextval('extra_ondersteuning_id_seq')::text
+            from generate_series(1, ${allocate.ondersteuning}::int)) as ids_ondersteuning,
+      (select json_agg(json_build_object(
+          'id', i.id::text, 'nr', i.inschrijvingsvolgnummer, 'di', i.datum_inschrijving,
+          'dg', i.datum_uitschrijving_gepland, 'dw', i.datum_uitschrijving_werkelijk,
+          'r', i.reden_uitschrijving, 'x', i.verwijderd,
+          'p', coalesce((select json_agg(json_build_object(
+                  'id', pv.periode_id::text, 'db', pv.datum_begin, 'oc', pv.opleidingcode, 'lt', pv.leertraject,
+                  'nv', pv.niveau, 'ib', pv.indicatie_bekostigbaar, 'ol', pv.onderwijslocatie,
+                  'oa', pv.onderwijsaanbieder, 'lv', pv.locatiecode_vsv))
+                from inschrijvingsperiode_versie pv
+                where pv.inschrijving_id = i.id and pv.registered_until is null and not pv.verwijderd), '[]'::json),
+          'o', coalesce((select json_agg(json_build_object('id', ov.ondersteuning_id::text, 'db', ov.datum_begin,
+                  'de', ov.datum_einde))
+                from extra_ondersteuning_versie ov
+                where ov.inschrijving_id = i.id and ov.registered_until is null and not ov.verwijderd), '[]'::json)))
+        from i where i.brin = ${brin}) as huidig,
+      (select json_agg(json_build_object('d', i.datum_inschrijving,
+          'e', coalesce(i.datum_uitschrijving_werkelijk, i.datum_uitschrijving_gepland)))
+        from i where i.brin <> ${brin} and not i.verwijderd) as elders,
+      (select json_build_object('id', g.id::text, 'geboortedatum', g.geboortedatum, 'geslacht', g.geslacht,
+          'postcode', g.postcode, 'land', g.land, 'achternaam', g.achternaam, 'voorvoegsel', g.voorvoegsel,
+          'voornamen', g.voornamen, 'leerlingnummer', g.leerlingnummer)
+        from persoon_gegevens g
+        where g.persoon_id = (select id from p) and g.brin = ${brin} and g.registered_until is null) as gegevens
+  `.execute(trx);
+  const row = rows[0];
+  if (!row) {
+    throw new Error('loadPersoonState returned no row');
+  }
+  return {
+    ts: row.ts,
+    persoonId: row.persoonId,
+    ids: {
+      persoon: row.idsPersoon,
+      inschrijving: row.idsInschrijving,
+      periode: row.idsPeriode,
+      ondersteuning: row.idsOndersteuning,
+    },
+    huidig: (row.huidig ?? []).map((i) => ({
+      inschrijvingId: i.id,
+      inschrijvingsvolgnummer: i.nr,
+      datumInschrijving: i.di,
+      datumUitschrijvingGepland: i.dg,
+      datumUitschrijvingWerkelijk: i.dw,
+      redenUitschrijving: i.r,
+      verwijderd: i.x,
+      periodes: i.p.map((p) => ({
+        periodeId: p.id,
+        datumBegin: p.db,
+        opleidingcode: p.oc,
+        leertraject: p.lt,
+        niveau: p.nv,
+        indicatieBekostigbaar: p.ib,
+        onderwijslocatie: p.ol,
+        onderwijsaanbieder: p.oa,
+        locatiecodeVsv: p.lv,
+        verwijderd: false,
+      })),
+      ondersteuning: i.o.map((o) => ({
+        ondersteuningId: o.id,
+        datumBegin: o.db,
+        datumEinde: o.de,
+        verwijderd: false,
+      })),
+      // BPV and resultaten registers do not exist yet (issues 4 and 5 add their counts here).
+      afhankelijken: { bpv: 0, resultaten: 0 },
+    })),
+    elders: (row.elders ?? []).map((e) => ({ datumInschrijving: e.d, einde: e.e })),
+    gegevens: row.gegevens ?? { id: '' },
+    heeftGegevens: row.gegevens !== null,
+  };
 }

@@ -110,3 +110,40 @@ export async function authenticate(secret: Uint8Array, authorization: string | u
     });
   }
 }
+
+const MAX_CACHED_TOKENS = 10_000;
+
+/**
+ * An authenticator that remembers verified tokens until they expire (a SIS sends thousands of meldingen
+ * with one token; verifying the signature once is enough). Tokens that fail are never cached.
+ */
+export function createAuthenticator(
+  secret: Uint8Array,
+  now: () => number = Date.now,
+): (authorization: string | undefined) => Promise<Actor> {
+  const cache = new Map<string, { actor: Actor; expiresAt: number }>();
+  return async (authorization) => {
+    const hit = authorization === undefined ? undefined : cache.get(authorization);
+    if (hit && hit.expiresAt > now()) {
+      return hit.actor;
+    }
+    if (hit) {
+      cache.delete(authorization ?? '');
+    }
+    const actor = await authenticate(secret, authorization);
+    const token = authorization?.slice('Bearer '.length) ?? '';
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+      exp?: number;
+    };
+    if (authorization !== undefined && typeof payload.exp === 'number') {
+      if (cache.size >= MAX_CACHED_TOKENS) {
+        const oldest = cache.keys().next().value;
+        if (oldest !== undefined) {
+          cache.delete(oldest);
+        }
+      }
+      cache.set(authorization, { actor, expiresAt: payload.exp * 1000 });
+    }
+    return actor;
+  };
+}
