@@ -4,11 +4,15 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { startBrpSimulator } from '../sim/brp/server.ts';
 import { buildApp } from './app.ts';
+import { createBrpClient } from './persoon/brp.client.ts';
+import { IDENTIFICATIE_JOB, identificatieJobHandler } from './persoon/identificatie.service.ts';
 import { resolveAuthSecret } from './platform/auth.ts';
 import { systemClock } from './platform/clock.ts';
 import { loadConfig, PROJECT_ROOT } from './platform/config.ts';
 import { openDatabase } from './platform/db.ts';
+import { startWorker } from './platform/jobs.ts';
 import { migrate } from './platform/migrate.ts';
 import { ensureReferentie, loadReferentie } from './referentie/referentie.service.ts';
 
@@ -47,10 +51,35 @@ if (auth.source !== 'AUTH_SECRET') {
   );
 }
 
+// BRP: the configured service, or the simulator on the GBA-V proefomgeving test set.
+let brpSimulator: Awaited<ReturnType<typeof startBrpSimulator>> | undefined;
+let brpUrl = config.brpUrl;
+if (brpUrl === undefined) {
+  brpSimulator = await startBrpSimulator({ port: 0 });
+  brpUrl = brpSimulator.url;
+  say(
+    `BRP: geen BRP_URL ingesteld; BRP-simulator gestart op ${brpUrl} met ${brpSimulator.personen.size} testpersonen (GBA-V proefomgeving)`,
+  );
+} else {
+  say(`BRP: ${new URL(brpUrl).host} (BRP_URL)`);
+}
+const brp = createBrpClient({
+  url: brpUrl,
+  timeoutMs: config.brpTimeoutMs,
+  ...(config.brpApiKey ? { headers: { 'x-api-key': config.brpApiKey } } : {}),
+});
+const worker = startWorker({
+  db: database.db,
+  handlers: { [IDENTIFICATIE_JOB]: identificatieJobHandler({ db: database.db, brp }) },
+  log: say,
+});
+say('jobs: worker gestart (identificatie na BRP-storing)');
+
 const app = await buildApp({
   database,
   referentie: () => referentie,
   clock: systemClock,
+  brp,
   authSecret: auth.secret,
   logger: { level: config.logLevel },
   version,
@@ -74,6 +103,8 @@ async function shutdown(signal: string): Promise<void> {
   closing = true;
   say(`${signal}: afsluiten; lopende meldingen worden afgemaakt`);
   await app.close();
+  await worker.stop();
+  await brpSimulator?.close();
   await database.close();
   process.exit(0);
 }

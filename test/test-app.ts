@@ -1,8 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import { type BrpSimulator, startBrpSimulator } from '../sim/brp/server.ts';
 import { buildApp } from '../src/app.ts';
+import { type BrpClient, type BrpClientOptions, createBrpClient } from '../src/persoon/brp.client.ts';
+import { IDENTIFICATIE_JOB, identificatieJobHandler } from '../src/persoon/identificatie.service.ts';
 import { signToken } from '../src/platform/auth.ts';
 import { type Clock, fixedClock } from '../src/platform/clock.ts';
 import { SYNTHETIC_REFERENCE_DATA } from '../src/platform/config.ts';
+import { startWorker, type Worker } from '../src/platform/jobs.ts';
 import { importReferentie, readReferentie } from '../src/referentie/referentie.import.ts';
 import { loadReferentie } from '../src/referentie/referentie.service.ts';
 import type { Referentie } from '../src/referentie/referentie.ts';
@@ -15,6 +19,11 @@ export type TestApp = {
   token(role: string): Promise<string>;
   /** An onderwijslocatie code of the institution (from the synthetic reference set). */
   locatie(brin: string): string;
+  /** The BRP simulator (on the GBA-V test set) the app's real BRP client talks to. */
+  brp: BrpSimulator;
+  brpClient: BrpClient;
+  /** The jobs worker, not polling: call runOnce() to run due jobs. */
+  worker: Worker;
   close(): Promise<void>;
 };
 
@@ -24,8 +33,24 @@ export const TEST_SECRET = new TextEncoder().encode('test-secret-not-for-product
  * The real app on a fresh real database (PGlite or PostgreSQL per TEST_ENGINE) with the project's
  * synthetic reference set imported, and a fixed clock (default 2026-09-15, inside the school year).
  */
-export async function createTestApp(opts: { clock?: Clock } = {}): Promise<TestApp> {
+export async function createTestApp(
+  opts: { clock?: Clock; brpClient?: Partial<BrpClientOptions> } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
+  const brp = await startBrpSimulator();
+  // Fast failure in tests: short timeout, no waiting retries, circuit effectively off.
+  const brpClient = createBrpClient({
+    url: brp.url,
+    timeoutMs: 1000,
+    retries: 0,
+    failureThreshold: 1000,
+    ...opts.brpClient,
+  });
+  const worker = startWorker({
+    db: database.db,
+    handlers: { [IDENTIFICATIE_JOB]: identificatieJobHandler({ db: database.db, brp: brpClient }) },
+    autostart: false,
+  });
   await importReferentie(database.db, await readReferentie(SYNTHETIC_REFERENCE_DATA));
   const referentie = await loadReferentie(database.db);
   const app = await buildApp({
@@ -33,12 +58,16 @@ export async function createTestApp(opts: { clock?: Clock } = {}): Promise<TestA
     referentie: () => referentie,
     clock: opts.clock ?? fixedClock('2026-09-15T10:00:00Z'),
     authSecret: TEST_SECRET,
+    brp: brpClient,
   });
   await app.ready();
   return {
     app,
     database,
     referentie,
+    brp,
+    brpClient,
+    worker,
     token: (role) => signToken(TEST_SECRET, role),
     locatie(brin) {
       const loc = [...referentie.onderwijslocaties.values()].find((l) => l.brin === brin);
@@ -49,6 +78,8 @@ export async function createTestApp(opts: { clock?: Clock } = {}): Promise<TestA
     },
     async close() {
       await app.close();
+      await worker.stop();
+      await brp.close();
       await database.close();
     },
   };

@@ -140,6 +140,39 @@ export const CODES = {
     undefined,
     'Begindatum van de eerste periode is meeverplaatst met de datum inschrijving',
   ),
+  bsnAfwijkend: def(
+    '753',
+    'A',
+    5,
+    'Burgerservicenummer past niet bij de combinatie geboortedatum, geslacht en postcode in de BRP',
+  ),
+  bsnGevonden: def('755', 'S', 7, 'Burgerservicenummer van de deelnemer gevonden in de BRP'),
+  onderwijsnummerUitgegeven: def(
+    '756',
+    'S',
+    8,
+    'Onderwijsnummer uitgegeven: de deelnemer is niet gevonden in de BRP',
+  ),
+  bsnNietInBrp: def('650', 'S', 5, 'Burgerservicenummer komt niet voor in de BRP'),
+  meerdereKandidaten: def(
+    '651',
+    'S',
+    9,
+    'Meerdere personen in de BRP passen bij de gegevens; DUO identificeert de deelnemer',
+  ),
+  identificatieInBehandeling: def(
+    '652',
+    'S',
+    undefined,
+    'BRP tijdelijk niet bereikbaar: identificatie in behandeling',
+  ),
+  afwijkendNaIdentificatie: def(
+    '654',
+    'S',
+    5,
+    'Geleverde gegevens wijken af van de BRP (vastgesteld na een uitgestelde identificatie)',
+  ),
+  identificatieVoltooid: def('653', 'S', undefined, 'Identificatie van de deelnemer voltooid'),
 } as const satisfies Record<string, CodeDefinitie>;
 
 export type CodeNaam = keyof typeof CODES;

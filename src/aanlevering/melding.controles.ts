@@ -179,19 +179,16 @@ export function checkPgn(p: Partial<PersoonInput>): Bevinding[] {
   }
   if (bsn === undefined && onr === undefined) {
     const genoeg = Boolean(p.achternaam && p.geboortedatum && p.geslacht && (p.postcode || p.land));
-    out.push(
-      genoeg
-        ? bevinding(
-            'identificatieZonderPgn',
-            { ...where, veld: '/persoon' },
-            'Deze versie van het register identificeert nog geen personen zonder burgerservicenummer of onderwijsnummer. Lever het BSN of onderwijsnummer.',
-          )
-        : bevinding(
-            'geenPgn',
-            { ...where, veld: '/persoon' },
-            'Er is geen burgerservicenummer of onderwijsnummer geleverd, en te weinig gegevens om de persoon te identificeren (achternaam, geboortedatum, geslacht en adres).',
-          ),
-    );
+    // With enough data the register identifies the person in the BRP (docs/adr/0005).
+    if (!genoeg) {
+      out.push(
+        bevinding(
+          'geenPgn',
+          { ...where, veld: '/persoon' },
+          'Er is geen burgerservicenummer of onderwijsnummer geleverd, en te weinig gegevens om de persoon te identificeren (achternaam, geboortedatum, geslacht en adres).',
+        ),
+      );
+    }
   }
   return out;
 }

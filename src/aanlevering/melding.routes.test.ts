@@ -23,8 +23,9 @@ describe('POST /koppelvlak/v1/meldingen', () => {
       payload: JSON.stringify(body),
     });
 
-  it('accepts a correct enrolment and answers goedgekeurd', async () => {
-    const res = await post(inschrijvingMelding({ bsn: bsn(100), onderwijslocatie: loc }));
+  it('accepts a correct enrolment of a person the BRP knows and answers goedgekeurd', async () => {
+    const m = inschrijvingMelding({ bsn: '999995145', onderwijslocatie: loc, geboortedatum: '2007-07-26' });
+    const res = await post({ ...m, persoon: { ...m.persoon, postcode: '2572NR' } });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ status: 'goedgekeurd', verwerkt: { inschrijving: 1, periode: 1 } });
   });

@@ -13,6 +13,17 @@ import {
   type ControleInstelling,
   type ControleReferentie,
 } from '../inschrijving/inschrijving.ts';
+import type { BrpClient } from '../persoon/brp.client.ts';
+import {
+  enqueueIdentificatie,
+  identificatieInsert,
+  identificeer,
+  kenmerkVan,
+  nieuwOnderwijsnummer,
+  statusVan,
+  zoekgegevensVan,
+} from '../persoon/identificatie.service.ts';
+import type { Identificatie } from '../persoon/identificatie.ts';
 import type { Actor } from '../platform/auth.ts';
 import type { Clock } from '../platform/clock.ts';
 import { dutchDate } from '../platform/dates.ts';
@@ -32,6 +43,8 @@ export type IntakeDeps = {
   database: Database;
   referentie: () => IntakeReferentie;
   clock: Clock;
+  /** The BRP (Haal Centraal client); without it persons are not identified (only for tools that need no BRP). */
+  brp?: BrpClient | undefined;
 };
 
 export type Ctx = { actor: Actor; correlationId: string };
@@ -69,11 +82,38 @@ function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-function pgnOf(p: PersoonInput): { bsn: string | null; onderwijsnummer: string | null; key: string } {
+function pgnOf(
+  p: PersoonInput,
+  brin: string,
+  ident?: Identificatie,
+): { bsn: string | null; onderwijsnummer: string | null; leerlingnummer: string | null; key: string } {
   if (p.burgerservicenummer !== undefined) {
-    return { bsn: p.burgerservicenummer, onderwijsnummer: null, key: `bsn:${p.burgerservicenummer}` };
+    return {
+      bsn: p.burgerservicenummer,
+      onderwijsnummer: null,
+      leerlingnummer: null,
+      key: `bsn:${p.burgerservicenummer}`,
+    };
   }
-  return { bsn: null, onderwijsnummer: p.onderwijsnummer ?? null, key: `onr:${p.onderwijsnummer ?? ''}` };
+  if (p.onderwijsnummer !== undefined) {
+    return {
+      bsn: null,
+      onderwijsnummer: p.onderwijsnummer,
+      leerlingnummer: null,
+      key: `onr:${p.onderwijsnummer}`,
+    };
+  }
+  if (ident?.soort === 'brp') {
+    return { bsn: ident.bsn, onderwijsnummer: null, leerlingnummer: null, key: `bsn:${ident.bsn}` };
+  }
+  // Without a number: the institution's leerlingnummer finds the person it delivered before.
+  const ll = p.leerlingnummer ?? `${p.achternaam ?? ''}|${p.geboortedatum}`;
+  return {
+    bsn: null,
+    onderwijsnummer: null,
+    leerlingnummer: p.leerlingnummer ?? null,
+    key: `zonder:${brin}:${ll}`,
+  };
 }
 
 /**
@@ -143,11 +183,30 @@ export async function processMelding(
     }
   }
 
+  // Identification: the BRP call happens here, BEFORE the transaction (never an HTTP call inside one).
+  let ident: Identificatie | undefined;
+  if (melding && instelling && !isAfkeurend(pre) && deps.brp) {
+    ident = await identificeer(deps.brp, melding.persoon);
+    if (ident.soort === 'afwijkend') {
+      pre.push(
+        bevinding(
+          'bsnAfwijkend',
+          { record: 'persoon', veld: `/persoon/${ident.velden[0] ?? 'burgerservicenummer'}` },
+          `Het burgerservicenummer past niet bij de geleverde ${ident.velden.join(', ')} volgens de BRP. ` +
+            'Controleer het BSN en de persoonsgegevens op het identiteitsbewijs.',
+        ),
+      );
+    }
+  }
+
   try {
     return await deps.database.db.transaction().execute(async (trx) => {
       // The person whose data this melding changes is locked in the same statement that archives the melding
       // (transaction-scoped; serialises meldingen about one person). Rejected-at-sight meldingen lock nothing.
-      const lockKey = melding && instelling && !isAfkeurend(pre) ? pgnOf(melding.persoon).key : undefined;
+      const lockKey =
+        melding && instelling && !isAfkeurend(pre)
+          ? pgnOf(melding.persoon, actor.brin, ident).key
+          : undefined;
       const archive = trx
         .insertInto('melding')
         .values({
@@ -194,7 +253,7 @@ export async function processMelding(
         });
       }
 
-      const pgn = pgnOf(melding.persoon);
+      const pgn = pgnOf(melding.persoon, actor.brin, ident);
       const state = await loadPersoonState(trx, pgn, actor.brin, maxNieuw(melding));
       const result = applyMelding({
         melding,
@@ -225,6 +284,110 @@ export async function processMelding(
         throw new Error('no persoon id allocated');
       }
       const parts: WritePart[] = [];
+      const nummers = {
+        bsn: state.nummers?.bsn ?? pgn.bsn,
+        onderwijsnummer: state.nummers?.onderwijsnummer ?? pgn.onderwijsnummer,
+      };
+      const identBevindingen: Bevinding[] = [];
+      const status = ident ? statusVan(ident) : undefined;
+      let identStatus = state.identificatie?.status ?? null;
+      // A person identified before keeps its identification when the BRP does not answer now.
+      const bijwerken =
+        ident !== undefined &&
+        status !== undefined &&
+        !(
+          status === 'in-behandeling' &&
+          state.identificatie &&
+          state.identificatie.status !== 'in-behandeling'
+        ) &&
+        !(pgn.bsn === null && (nummers.bsn !== null || nummers.onderwijsnummer !== null));
+      if (ident && status && bijwerken) {
+        const brpData = ident.soort === 'brp' ? ident.brp : null;
+        const bsnNu = ident.soort === 'brp' || ident.soort === 'niet-in-brp' ? ident.bsn : pgn.bsn;
+        if (state.identificatie?.kenmerk !== kenmerkVan(status, bsnNu, brpData)) {
+          if (ident.soort === 'geen-match' && nummers.onderwijsnummer === null) {
+            nummers.onderwijsnummer = await nieuwOnderwijsnummer(trx);
+            if (state.persoonId !== null) {
+              parts.push(
+                trx
+                  .updateTable('persoon')
+                  .set({ onderwijsnummer: nummers.onderwijsnummer })
+                  .where('id', '=', persoonId)
+                  .where('onderwijsnummer', 'is', null),
+              );
+            }
+          }
+          if (state.identificatie) {
+            parts.push(
+              trx
+                .updateTable('persoonIdentificatie')
+                .set({ registeredUntil: ts })
+                .where('id', '=', state.identificatie.id)
+                .where('registeredUntil', 'is', null),
+            );
+          }
+          parts.push(
+            identificatieInsert(trx, {
+              persoonId,
+              status,
+              bsn: bsnNu,
+              brp: brpData,
+              zoekgegevens:
+                pgn.bsn === null || ident.soort === 'in-behandeling'
+                  ? zoekgegevensVan(melding.persoon)
+                  : null,
+              bron: 'melding',
+              meldingId,
+              ts,
+            }),
+          );
+          identStatus = status;
+          const waar = { record: 'persoon', veld: '/persoon' };
+          if (ident.soort === 'brp' && ident.gevonden) {
+            identBevindingen.push(
+              bevinding(
+                'bsnGevonden',
+                waar,
+                `Burgerservicenummer ${ident.bsn} gevonden in de BRP; lever voortaan met dit nummer.`,
+              ),
+            );
+          } else if (ident.soort === 'geen-match') {
+            identBevindingen.push(
+              bevinding(
+                'onderwijsnummerUitgegeven',
+                waar,
+                `De deelnemer is niet gevonden in de BRP; onderwijsnummer ${nummers.onderwijsnummer ?? ''} is uitgegeven. Lever voortaan met dit nummer.`,
+              ),
+            );
+          } else if (ident.soort === 'niet-in-brp') {
+            identBevindingen.push(
+              bevinding(
+                'bsnNietInBrp',
+                { record: 'persoon', veld: '/persoon/burgerservicenummer' },
+                'Het burgerservicenummer komt niet voor in de BRP. De melding is verwerkt met de geleverde gegevens; controleer het nummer.',
+              ),
+            );
+          } else if (ident.soort === 'meerdere') {
+            identBevindingen.push(
+              bevinding(
+                'meerdereKandidaten',
+                waar,
+                `${ident.aantal} personen in de BRP passen bij de geleverde gegevens. DUO identificeert de deelnemer; u hoort het resultaat via de terugkoppeling.`,
+              ),
+            );
+          } else if (ident.soort === 'in-behandeling') {
+            identBevindingen.push(
+              bevinding(
+                'identificatieInBehandeling',
+                waar,
+                'De BRP is tijdelijk niet bereikbaar. De melding is verwerkt; de identificatie volgt later via de terugkoppeling.',
+              ),
+            );
+            await enqueueIdentificatie(trx, { persoonId, meldingId, brin: actor.brin, lockKey: pgn.key });
+          }
+        }
+      }
+      bevindingen.push(...identBevindingen);
       if (state.heeftGegevens && gegevensGewijzigd) {
         parts.push(
           trx
@@ -236,7 +399,7 @@ export async function processMelding(
       }
       if (state.persoonId === null) {
         // explicit id (allocated above); the column is typed as generated for ordinary inserts
-        const persoonRow = { id: persoonId, bsn: pgn.bsn, onderwijsnummer: pgn.onderwijsnummer };
+        const persoonRow = { id: persoonId, bsn: nummers.bsn, onderwijsnummer: nummers.onderwijsnummer };
         parts.push(trx.insertInto('persoon').values(persoonRow as unknown as never));
       }
       if (gegevensGewijzigd) {
@@ -274,16 +437,20 @@ export async function processMelding(
           ),
         );
       }
-      const status: MeldingStatus = bevindingen.length > 0 ? 'goedgekeurd-met-signalen' : 'goedgekeurd';
+      const meldingStatus: MeldingStatus =
+        bevindingen.length > 0 ? 'goedgekeurd-met-signalen' : 'goedgekeurd';
       const body: Record<string, unknown> = {
         meldingId,
         berichtId: melding.berichtId,
-        status,
+        status: meldingStatus,
         ontvangenOp,
-        persoon:
-          pgn.bsn !== null
-            ? { burgerservicenummer: pgn.bsn }
-            : { onderwijsnummer: pgn.onderwijsnummer ?? undefined },
+        persoon: {
+          ...(nummers.bsn !== null ? { burgerservicenummer: nummers.bsn } : {}),
+          ...(nummers.onderwijsnummer !== null && nummers.bsn === null
+            ? { onderwijsnummer: nummers.onderwijsnummer }
+            : {}),
+          ...(identStatus !== null ? { identificatie: identStatus } : {}),
+        },
         verwerkt: result.verwerkt,
         signalen: bevindingen,
       };
@@ -294,14 +461,14 @@ export async function processMelding(
           subjectType: 'melding',
           subjectId: meldingId,
           correlationId: ctx.correlationId,
-          details: JSON.stringify({ status, inschrijvingen: inschrijvingIds.length }),
+          details: JSON.stringify({ status: meldingStatus, inschrijvingen: inschrijvingIds.length }),
         }),
       );
       await finish(trx, {
         meldingId,
         brin: actor.brin,
         persoonId,
-        status,
+        status: meldingStatus,
         httpStatus: 200,
         body,
         bevindingen,

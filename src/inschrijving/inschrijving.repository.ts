@@ -385,6 +385,9 @@ export type PersoonState = {
   elders: InschrijvingElders[];
   gegevens: Record<string, string | null> & { id: string };
   heeftGegevens: boolean;
+  /** The person's current identification version (issue 3), if any. */
+  identificatie: { id: string; status: string; kenmerk: string | null } | null;
+  nummers: { bsn: string | null; onderwijsnummer: string | null } | null;
 };
 
 type JsonInschrijving = {
@@ -416,10 +419,17 @@ type JsonInschrijving = {
  */
 export async function loadPersoonState(
   trx: Transaction<DB>,
-  pgn: { bsn: string | null; onderwijsnummer: string | null },
+  pgn: {
+    bsn: string | null;
+    onderwijsnummer: string | null;
+    /** Without a number: the person this institution delivered before under this leerlingnummer. */
+    leerlingnummer?: string | null;
+  },
   brin: string,
   allocate: { inschrijving: number; periode: number; ondersteuning: number },
 ): Promise<PersoonState> {
+  const leerlingnummer =
+    pgn.bsn === null && pgn.onderwijsnummer === null ? (pgn.leerlingnummer ?? null) : null;
   const { rows } = await sql<{
     ts: string;
     persoonId: string | null;
@@ -430,11 +440,17 @@ export async function loadPersoonState(
     huidig: JsonInschrijving[] | null;
     elders: { d: string; e: string }[] | null;
     gegevens: (Record<string, string | null> & { id: string }) | null;
+    identificatie: { id: string; status: string; kenmerk: string | null } | null;
+    nummers: { bsn: string | null; onderwijsnummer: string | null } | null;
   }>`
     with p as (
       select id from persoon
       where (${pgn.bsn}::text is not null and bsn = ${pgn.bsn})
          or (${pgn.bsn}::text is null and onderwijsnummer = ${pgn.onderwijsnummer})
+         or (${leerlingnummer}::text is not null and id = (
+              select g.persoon_id from persoon_gegevens g
+              where g.brin = ${brin} and g.leerlingnummer = ${leerlingnummer} and g.registered_until is null
+              order by g.id desc limit 1))
     ),
     i as (
       select i.id, i.brin, i.inschrijvingsvolgnummer, v.datum_inschrijving, v.datum_uitschrijving_gepland,
@@ -474,7 +490,12 @@ export async function loadPersoonState(
           'postcode', g.postcode, 'land', g.land, 'achternaam', g.achternaam, 'voorvoegsel', g.voorvoegsel,
           'voornamen', g.voornamen, 'leerlingnummer', g.leerlingnummer)
         from persoon_gegevens g
-        where g.persoon_id = (select id from p) and g.brin = ${brin} and g.registered_until is null) as gegevens
+        where g.persoon_id = (select id from p) and g.brin = ${brin} and g.registered_until is null) as gegevens,
+      (select json_build_object('id', pi.id::text, 'status', pi.status, 'kenmerk', pi.kenmerk)
+        from persoon_identificatie pi
+        where pi.persoon_id = (select id from p) and pi.registered_until is null) as identificatie,
+      (select json_build_object('bsn', x.bsn, 'onderwijsnummer', x.onderwijsnummer) from persoon x
+        where x.id = (select id from p)) as nummers
   `.execute(trx);
   const row = rows[0];
   if (!row) {
@@ -521,5 +542,7 @@ export async function loadPersoonState(
     elders: (row.elders ?? []).map((e) => ({ datumInschrijving: e.d, einde: e.e })),
     gegevens: row.gegevens ?? { id: '' },
     heeftGegevens: row.gegevens !== null,
+    identificatie: row.identificatie,
+    nummers: row.nummers,
   };
 }

@@ -16,6 +16,11 @@ export type Config = Readonly<{
   authSecret: string | undefined;
   logLevel: string;
   dbPoolSize: number;
+  /** Haal Centraal BRP Personen base URL (…/haalcentraal/api/brp); undefined → `npm start` runs the simulator. */
+  brpUrl: string | undefined;
+  /** Optional API key header value for the BRP (X-API-Key). */
+  brpApiKey: string | undefined;
+  brpTimeoutMs: number;
 }>;
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -57,5 +62,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authSecret: env.AUTH_SECRET || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
     dbPoolSize: parsePort(env.DB_POOL_SIZE, 20),
+    brpUrl: env.BRP_URL || undefined,
+    brpApiKey: env.BRP_API_KEY || undefined,
+    brpTimeoutMs: parsePort(env.BRP_TIMEOUT_MS, 2000),
   });
 }

@@ -85,6 +85,45 @@ export type PersoonTable = {
   createdAt: Generated<string>;
 };
 
+export type IdentificatieStatus =
+  | 'geidentificeerd'
+  | 'niet-in-brp'
+  | 'in-behandeling'
+  | 'meerdere-kandidaten'
+  | 'onderwijsnummer';
+
+export type PersoonIdentificatieTable = {
+  id: Generated<string>;
+  persoonId: Ref;
+  status: IdentificatieStatus;
+  bsn: string | null;
+  geslachtsnaam: string | null;
+  voorvoegsel: string | null;
+  voornamen: string | null;
+  adellijkeTitelPredicaat: string | null;
+  geboortedatum: string | null;
+  geboorteland: string | null;
+  geslacht: string | null;
+  datumOverlijden: string | null;
+  nationaliteiten: string[] | null;
+  verblijfstitel: string | null;
+  datumIngangVerblijfstitel: string | null;
+  datumEindeVerblijfstitel: string | null;
+  postcode: string | null;
+  huisnummer: number | null;
+  woonplaats: string | null;
+  landVertrek: string | null;
+  datumVertrek: string | null;
+  datumVestiging: string | null;
+  redenOpschorting: string | null;
+  zoekgegevens: ColumnType<unknown, string | null, string | null> | null;
+  kenmerk: string | null;
+  bron: 'melding' | 'job' | 'mutatie' | 'beheer';
+  meldingId: Ref | null;
+  registeredFrom: string;
+  registeredUntil: string | null;
+};
+
 export type PersoonGegevensTable = {
   id: Generated<string>;
   persoonId: Ref;
@@ -233,6 +272,7 @@ export type DB = {
   melding: MeldingTable;
   persoon: PersoonTable;
   persoonGegevens: PersoonGegevensTable;
+  persoonIdentificatie: PersoonIdentificatieTable;
   inschrijving: InschrijvingTable;
   inschrijvingVersie: InschrijvingVersieTable;
   inschrijvingsperiode: InschrijvingsperiodeTable;

@@ -1,0 +1,49 @@
+-- Identificatie persoon (BRP): the identification state of a person and the person data the BRP holds,
+-- bitemporal like every register fact (a change closes the current version and inserts the next).
+
+-- A person may exist before it has a number: BRP did not answer, or several BRP candidates wait for DUO staff.
+alter table persoon drop constraint persoon_check;
+
+-- Onderwijsnummers are issued from a sequence: unique and never reused (the check digit is added in code;
+-- a sequence value without a valid check digit is skipped). Starts well away from DUO's test numbers.
+create sequence onderwijsnummer_seq start with 500000 maxvalue 999999 no cycle;
+
+create table persoon_identificatie (
+  id bigserial primary key,
+  persoon_id bigint not null references persoon (id),
+  -- geidentificeerd: BRP data held; niet-in-brp: BSN unknown to BRP; in-behandeling: BRP did not answer, a job
+  -- retries; meerdere-kandidaten: waits for DUO staff; onderwijsnummer: no BRP match, onderwijsnummer issued
+  status text not null check (status in ('geidentificeerd', 'niet-in-brp', 'in-behandeling', 'meerdere-kandidaten', 'onderwijsnummer')),
+  bsn text,
+  -- BRP person data exactly as the BRP returned it (names never re-cased; dates keep 00 parts)
+  geslachtsnaam text,
+  voorvoegsel text,
+  voornamen text,
+  adellijke_titel_predicaat text,
+  geboortedatum text check (geboortedatum ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'),
+  geboorteland text,
+  geslacht text,
+  datum_overlijden text,
+  nationaliteiten text[],
+  verblijfstitel text,
+  datum_ingang_verblijfstitel text,
+  datum_einde_verblijfstitel text,
+  postcode text,
+  huisnummer integer,
+  woonplaats text,
+  land_vertrek text,
+  datum_vertrek text,
+  datum_vestiging text,
+  reden_opschorting text,
+  -- what the register searched with when identifying without a number (for retries and DUO staff)
+  zoekgegevens jsonb,
+  -- sha256 of status + BRP data: a look-up that finds nothing new writes no new version
+  kenmerk text,
+  bron text not null check (bron in ('melding', 'job', 'mutatie', 'beheer')),
+  melding_id bigint references melding (id),
+  registered_from timestamptz not null,
+  registered_until timestamptz
+);
+alter table persoon_identificatie add constraint persoon_identificatie_huidig
+  exclude using btree (persoon_id with =) where (registered_until is null) deferrable initially deferred;
+create index persoon_identificatie_status on persoon_identificatie (status) where registered_until is null;
