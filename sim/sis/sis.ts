@@ -193,6 +193,25 @@ const UNREACHABLE_AFTER = 10;
  * fixed and sent again under a new berichtId; a melding marked for replay is sent a second time,
  * verbatim, and its answer compared with the first.
  */
+function countIdentificatie(
+  telling: SisSummary['identificatie'],
+  melding: Melding,
+  parsed: unknown,
+  codes: readonly string[],
+): void {
+  const persoon =
+    parsed !== null && typeof parsed === 'object' && 'persoon' in parsed
+      ? (parsed as { persoon?: { identificatie?: string } }).persoon
+      : undefined;
+  if (melding.persoon.burgerservicenummer !== undefined && persoon?.identificatie === 'geidentificeerd') {
+    telling.metBsn++;
+  }
+  telling.bsnGevonden += codes.filter((c) => c === '755').length;
+  telling.onderwijsnummer += codes.filter((c) => c === '756').length;
+  telling.inBehandeling += codes.filter((c) => c === '652').length;
+  telling.afgekeurd += codes.includes('753') ? 1 : 0;
+}
+
 export async function runSis(options: RunOptions): Promise<SisSummary> {
   const seed = options.seed ?? 1;
   const schooljaar = options.schooljaar ?? currentSchooljaar();
@@ -239,6 +258,7 @@ export async function runSis(options: RunOptions): Promise<SisSummary> {
     concurrency,
     afgebroken: false,
     foutmeldingen: [],
+    identificatie: { metBsn: 0, bsnGevonden: 0, onderwijsnummer: 0, inBehandeling: 0, afgekeurd: 0 },
   };
   const latencies: number[] = [];
   const totaal = scripts.reduce(
@@ -291,6 +311,7 @@ export async function runSis(options: RunOptions): Promise<SisSummary> {
         parsed = undefined;
       }
       answer = classifyAnswer(response.status, parsed);
+      countIdentificatie(summary.identificatie, melding, parsed, answer.codes);
       increment(summary.perHttpStatus, String(response.status));
       consecutiveNetworkErrors = 0;
       anyAnswer = true;

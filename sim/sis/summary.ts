@@ -55,6 +55,21 @@ export type SisSummary = {
   afgebroken: boolean;
   /** First few error descriptions, for the operator. */
   foutmeldingen: string[];
+  /** Identification outcomes, per melding answered (docs/adr/0005). */
+  identificatie: IdentificatieTelling;
+};
+
+export type IdentificatieTelling = {
+  /** Accepted meldingen with a BSN that the BRP confirmed. */
+  metBsn: number;
+  /** BSN found in the BRP for a person delivered without one (755). */
+  bsnGevonden: number;
+  /** Onderwijsnummer issued (756). */
+  onderwijsnummer: number;
+  /** Accepted while the BRP did not answer: identification in behandeling (652). */
+  inBehandeling: number;
+  /** Rejected because the BSN does not match the BRP (753). */
+  afgekeurd: number;
 };
 
 /** Nearest-rank percentile of an ascending list (p in 0..100); 0 for an empty list. */
