@@ -542,7 +542,6 @@ const CASES: HttpCase[] = [
 /** Codes no HTTP melding can produce today, with the reason. */
 const NIET_VIA_HTTP: Record<string, string> = {
   '619': 'BPV and resultaten are not registered yet, so an enrolment never has dependants (unit-tested)',
-  '639': 'no controle produces it: a repeated key within one melding is judged record by record',
 };
 
 describe('every controle over HTTP', () => {

@@ -405,3 +405,16 @@ describe('every problem of a melding is reported together', () => {
     }
   });
 });
+
+describe('a BSN sent as a JSON number', () => {
+  it('is a format finding (742), not a missing person number', () => {
+    const codes = controleer(
+      met((m) => {
+        (m.persoon as Record<string, unknown>).burgerservicenummer = 123456782;
+      }),
+    ).map((b) => b.code);
+    expect(codes).toContain('742');
+    expect(codes).not.toContain('605');
+    expect(codes).not.toContain('603');
+  });
+});

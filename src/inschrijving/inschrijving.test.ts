@@ -1192,3 +1192,25 @@ describe('helpers', () => {
     expect(teldata('2026-10-01', '2026-10-01')).toEqual(['2026-10-01']);
   });
 });
+
+describe('rule 29 is judged again when a periode changes the opleiding', () => {
+  it('a new periode on the crebo of another overlapping enrolment gives 617', () => {
+    const een = bestaand({ periodes: [periodeState({ opleidingcode: '25150' })] });
+    const twee = bestaand({
+      inschrijvingId: '11',
+      inschrijvingsvolgnummer: '2',
+      periodes: [periodeState({ periodeId: '21', opleidingcode: '25152', niveau: null })],
+    });
+    const overstap = melding({
+      periodes: [per({ inschrijvingsvolgnummer: '2', datumBegin: '2026-09-10', opleidingcode: '25150' })],
+    });
+    const { bevindingen } = run({ huidig: [een, twee], melding: overstap, vandaag: '2026-09-10' });
+    expect(bevindingen.map((b) => b.code)).toContain('617');
+    const zonder = melding({
+      periodes: [per({ inschrijvingsvolgnummer: '2', datumBegin: '2026-09-10', opleidingcode: '25152' })],
+    });
+    expect(
+      run({ huidig: [een, twee], melding: zonder, vandaag: '2026-09-10' }).bevindingen.map((b) => b.code),
+    ).not.toContain('617');
+  });
+});
