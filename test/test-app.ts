@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { BrpRij } from '../sim/brp/brp-data.ts';
 import { type BrpSimulator, startBrpSimulator } from '../sim/brp/server.ts';
 import { buildApp } from '../src/app.ts';
 import { type BrpClient, type BrpClientOptions, createBrpClient } from '../src/persoon/brp.client.ts';
@@ -27,6 +28,44 @@ export type TestApp = {
   close(): Promise<void>;
 };
 
+export function syntheticBrpPersoon(bsn: string): BrpRij | undefined {
+  if (!/^[012]/.test(bsn)) {
+    return undefined;
+  }
+  const leeg = '';
+  return {
+    burgerservicenummer: bsn,
+    aNummer: leeg,
+    voornamen: 'Test',
+    adellijkeTitelPredicaat: leeg,
+    voorvoegsel: leeg,
+    geslachtsnaam: 'Synthetisch',
+    geboortedatum: '00000000',
+    geboorteplaats: leeg,
+    geboorteland: leeg,
+    geslacht: 'O',
+    nationaliteit: leeg,
+    datumOverlijden: leeg,
+    datumOpschorting: leeg,
+    redenOpschorting: leeg,
+    indicatieGeheim: leeg,
+    gemeenteVanInschrijving: leeg,
+    straatnaam: leeg,
+    huisnummer: leeg,
+    huisletter: leeg,
+    huisnummertoevoeging: leeg,
+    postcode: leeg,
+    woonplaats: leeg,
+    landVertrek: leeg,
+    datumVertrek: leeg,
+    landVanwaarIngeschreven: leeg,
+    datumVestiging: leeg,
+    verblijfstitel: leeg,
+    datumEindeVerblijfstitel: leeg,
+    datumIngangVerblijfstitel: leeg,
+  };
+}
+
 export const TEST_SECRET = new TextEncoder().encode('test-secret-not-for-production-0123456789');
 
 /**
@@ -37,7 +76,10 @@ export async function createTestApp(
   opts: { clock?: Clock; brpClient?: Partial<BrpClientOptions> } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
-  const brp = await startBrpSimulator();
+  // The BRP knows the GBA-V test set and, so that tests about other controles are not about identification,
+  // every synthetic BSN of test/factories.ts (starting with 0, 1 or 2) as a person whose birth date, sex and
+  // address are unknown to it (nothing to mismatch). BSNs starting with 3–8 are unknown to this BRP (signal 650).
+  const brp = await startBrpSimulator({ synthetisch: syntheticBrpPersoon });
   // Fast failure in tests: short timeout, no waiting retries, circuit effectively off.
   const brpClient = createBrpClient({
     url: brp.url,

@@ -79,6 +79,7 @@ const lower = (s: unknown) => (typeof s === 'string' ? s.toLocaleLowerCase('nl')
 export function zoek(
   personen: ReadonlyMap<string, BrpRij>,
   body: Record<string, unknown>,
+  synthetisch?: (bsn: string) => BrpRij | undefined,
 ): { personen: BrpRij[] } | { invalidParams: InvalidParam[] } {
   const invalid: InvalidParam[] = [];
   const str = (name: string, required: boolean, pattern?: RegExp): string | undefined => {
@@ -140,7 +141,7 @@ export function zoek(
           }
         });
         found = [...new Set(bsns as string[])].flatMap((b) => {
-          const p = personen.get(b);
+          const p = typeof b === 'string' ? (personen.get(b) ?? synthetisch?.(b)) : undefined;
           return p ? [p] : [];
         });
       }
@@ -256,6 +257,8 @@ export async function startBrpSimulator(
     file?: string;
     /** Extra (synthetic) persons, e.g. for tests. */
     extra?: readonly BrpRij[];
+    /** For tests: a person for a BSN the test set does not hold (undefined → not in the BRP). */
+    synthetisch?: (bsn: string) => BrpRij | undefined;
     /** Where spontaneous mutations go (the register's endpoint) and the bearer token for role `brp`. */
     push?: { url: string; token: string };
   } = {},
@@ -312,7 +315,7 @@ export async function startBrpSimulator(
       return;
     }
     const b = body as Record<string, unknown>;
-    const result = zoek(personen, b);
+    const result = zoek(personen, b, options.synthetisch);
     if ('invalidParams' in result) {
       problem(res, url, 400, { code: 'paramsValidation', invalidParams: result.invalidParams });
       return;

@@ -161,13 +161,6 @@ const CASES: Case[] = [
     veld: '/persoon/onderwijsnummer',
   },
   {
-    code: '605',
-    naam: 'no PGN but name, birth date, sex and address',
-    body: met((m) => delete m.persoon.burgerservicenummer),
-    record: 'persoon',
-    veld: '/persoon',
-  },
-  {
     code: '790',
     naam: 'both postcode and land',
     body: met((m) => (m.persoon.land = '5010')),
@@ -403,6 +396,12 @@ describe('every problem of a melding is reported together', () => {
       expect(r.bevindingen.length).toBeGreaterThan(0);
       expect(r.bevindingen.every((b) => b.ernst === 'A')).toBe(true);
     }
+  });
+});
+
+describe('a person without a number but with name, birth date, sex and address', () => {
+  it('is no finding: the register identifies the person in the BRP (605 is retired)', () => {
+    expect(controleer(met((m) => delete m.persoon.burgerservicenummer))).toEqual([]);
   });
 });
 

@@ -515,7 +515,10 @@ describe('person numbers', () => {
     const nummer = '010000008'; // 0·9 + 1·8 + … + 8·(−1) = 0: passes the 11-proof
     const res = await post(inschrijvingMelding({ bsn: nummer, onderwijslocatie: loc }));
     expect(res.statusCode, res.body).toBe(200);
-    expect((res.json() as MeldingAntwoord).persoon).toEqual({ burgerservicenummer: nummer });
+    expect((res.json() as MeldingAntwoord).persoon).toEqual({
+      burgerservicenummer: nummer,
+      identificatie: 'geidentificeerd',
+    });
     expect(await inschrijvingVersies(nummer)).toHaveLength(1);
   });
 });
