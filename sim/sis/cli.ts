@@ -7,7 +7,10 @@
  * table. Exit code 0 when the run completed (rejections are expected), 1 when the register was
  * unreachable or answered with errors (network, 5xx, refused token), 2 for wrong arguments.
  */
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { BRP_TESTSET } from '../brp/brp-data.ts';
+import { loadSisBrpPersonen } from './brp-personen.ts';
 import {
   currentSchooljaar,
   formatProgress,
@@ -27,6 +30,9 @@ const USAGE = `Gebruik: npm run sis -- --url <basis-url> --studenten <aantal> [-
   --concurrency   aantal gelijktijdige verzoeken (standaard 8)
   --schooljaar    eerste kalenderjaar van het schooljaar (standaard het lopende: ${currentSchooljaar()})
   --referentie    map met de referentiebestanden (standaard die van het register)
+  --brp           CSV met BRP-testpersonen die als eerste worden ingeschreven
+                  (standaard de GBA-V-testset in ../shared/data, als die er is)
+  --zonder-brp    alleen synthetische personen (geen BRP-testpersonen)
   --json          laatste regel van stdout is de samenvatting als JSON`;
 
 function fail(message: string): never {
@@ -59,6 +65,8 @@ function parse() {
         concurrency: { type: 'string' },
         schooljaar: { type: 'string' },
         referentie: { type: 'string' },
+        brp: { type: 'string' },
+        'zonder-brp': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -108,7 +116,13 @@ const onProgress = (p: SisProgress) => {
 };
 
 const catalogus = await loadSisCatalogus(schooljaar, values.referentie);
+const brpBestand = values['zonder-brp']
+  ? undefined
+  : (values.brp ?? (existsSync(BRP_TESTSET) ? BRP_TESTSET : undefined));
+const brpPersonen =
+  brpBestand === undefined ? undefined : loadSisBrpPersonen(`${schooljaar}-08-01`, brpBestand);
 const summary = await runSis({
+  ...(brpPersonen === undefined ? {} : { brpPersonen }),
   url: values.url,
   studenten,
   instellingen,

@@ -64,3 +64,41 @@ describe('generatePersoon', () => {
     expect(onderwijsnummers).toBeLessThan(0.07);
   });
 });
+
+describe('BRP persons in the school year', () => {
+  it('enrols BRP test persons first (MBO age first), some without BSN, some with a deviating birth date, then synthetic ones', async () => {
+    const { loadSisBrpPersonen } = await import('./brp-personen.ts');
+    const { buildCatalogus } = await import('./catalogus.ts');
+    const { generateSchooljaar } = await import('./schooljaar.ts');
+    const { FIXTURE_REFERENTIE } = await import('./test-fixture.ts');
+    const brpPersonen = loadSisBrpPersonen('2026-08-01');
+    const eerste = brpPersonen[0];
+    expect(eerste && 2026 - Number(eerste.geboortedatum.slice(0, 4))).toBeLessThanOrEqual(25);
+    const scripts = generateSchooljaar({
+      studenten: brpPersonen.length + 200,
+      seed: 1,
+      schooljaar: 2026,
+      catalogus: buildCatalogus(FIXTURE_REFERENTIE, '2026-08-01'),
+      brpPersonen,
+    });
+    const first = scripts.map((s) => s.steps[0]);
+    const brp = first.slice(0, brpPersonen.length);
+    const zonderBsn = brp.filter(
+      (s) => s?.correction === undefined && s?.melding.persoon.burgerservicenummer === undefined,
+    );
+    const afwijkend = brp.filter((s) => s?.flaw === 'geboortedatum-wijkt-af-van-brp');
+    expect(zonderBsn.length / brp.length).toBeGreaterThan(0.05);
+    expect(zonderBsn.length / brp.length).toBeLessThan(0.15);
+    expect(afwijkend.length).toBeGreaterThan(5);
+    for (const s of afwijkend) {
+      expect(s?.melding.persoon.geboortedatum).not.toBe(s?.correction?.persoon.geboortedatum);
+    }
+    const bsns = new Set(brpPersonen.map((p) => p.burgerservicenummer));
+    expect(brp.filter((s) => bsns.has(s?.melding.persoon.burgerservicenummer ?? '')).length).toBeGreaterThan(
+      brp.length * 0.8,
+    );
+    const synthetisch = first.slice(brpPersonen.length);
+    expect(synthetisch.some((s) => s?.melding.persoon.burgerservicenummer === undefined)).toBe(true);
+    expect(synthetisch.every((s) => !bsns.has(s?.melding.persoon.burgerservicenummer ?? ''))).toBe(true);
+  });
+});

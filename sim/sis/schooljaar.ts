@@ -78,6 +78,8 @@ export const FLAWS = [
   'onmogelijke-datum',
   'onbekend-veld',
   'onbekende-locatie',
+  // only with BRP persons (GenerateOptions.brpPersonen): a birth date that differs from the BRP (753)
+  'geboortedatum-wijkt-af-van-brp',
 ] as const;
 export type Flaw = (typeof FLAWS)[number];
 
@@ -115,6 +117,13 @@ export type GenerateOptions = Readonly<{
   /** The school year by its first calendar year: 2026 = 1 Aug 2026 – 31 Jul 2027. */
   schooljaar: number;
   catalogus: SisCatalogus;
+  /**
+   * Persons of the BRP test set (sisPersonenUitBrp), MBO age first: student i < length is BRP person i. Of those,
+   * 10% are delivered without BSN (the register should find it: 755) and 3% with a birth date that differs from
+   * the BRP on the first melding (753; the SIS then sends the right one). Students beyond the list are synthetic
+   * and not in the BRP: their BSN is unknown to it (650), and the 5% without BSN get an onderwijsnummer (756).
+   */
+  brpPersonen?: readonly PersoonInput[];
 }>;
 
 /** The record kinds counted in `perSoort`. */
@@ -151,8 +160,27 @@ export function generateSchooljaar(options: GenerateOptions): PersonScript[] {
       schooljaar: options.schooljaar,
       instelling,
       catalogus: options.catalogus,
+      ...brpVariant(seed, index, options.brpPersonen),
     });
   });
+}
+
+/** Which person a student is when BRP persons are given, and how the SIS delivers it (own rng stream). */
+function brpVariant(
+  seed: number,
+  index: number,
+  brpPersonen: readonly PersoonInput[] | undefined,
+): { brp?: { persoon?: PersoonInput; zonderNummer: boolean; afwijkend: boolean } } {
+  if (brpPersonen === undefined) {
+    return {};
+  }
+  const rng = deriveRng(seed, `brp:${index}`);
+  const r = rng.next();
+  const persoon = brpPersonen[index];
+  if (persoon === undefined) {
+    return { brp: { zonderNummer: false, afwijkend: false } };
+  }
+  return { brp: { persoon, zonderNummer: r < 0.1, afwijkend: r >= 0.1 && r < 0.13 } };
 }
 
 type StudentContext = Readonly<{
@@ -162,6 +190,7 @@ type StudentContext = Readonly<{
   schooljaar: number;
   instelling: SisInstelling;
   catalogus: SisCatalogus;
+  brp?: { persoon?: PersoonInput; zonderNummer: boolean; afwijkend: boolean };
 }>;
 
 /** The enrolment as the SIS knows it at a point in the year. */
@@ -316,11 +345,12 @@ function generateStudent(ctx: StudentContext): PersonScript {
 
   const opleiding = chooseOpleiding(rng, ctx, instelling.opleidingen);
   const nearPostcode = instelling.postcodes.length > 0 ? rng.pick(instelling.postcodes) : undefined;
-  const persoon = generatePersoon(rng, {
+  const synthetisch = generatePersoon(rng, {
     peildatum: start,
     bbl: opleiding.leertraject === 'BBL',
     nearPostcode,
   });
+  const persoon = persoonVoor(ctx, synthetisch);
   const leerlingnummer = String(100_000 + ctx.index);
 
   const datumInschrijving = rng.weighted([
@@ -562,6 +592,22 @@ function generateStudent(ctx: StudentContext): PersonScript {
   return finish(ctx, persoon, leerlingnummer, drafts);
 }
 
+/** The person as the SIS delivers it: a BRP person (maybe without its BSN), or the synthetic one. */
+function persoonVoor(ctx: StudentContext, synthetisch: PersoonInput): PersoonInput {
+  const brp = ctx.brp;
+  if (brp === undefined) {
+    return synthetisch;
+  }
+  const basis = brp.persoon ?? synthetisch;
+  const zonderNummer =
+    brp.persoon === undefined ? synthetisch.onderwijsnummer !== undefined : brp.zonderNummer;
+  if (!zonderNummer) {
+    return basis;
+  }
+  const { burgerservicenummer: _bsn, onderwijsnummer: _onr, ...rest } = basis;
+  return rest;
+}
+
 /**
  * A change of opleiding (60%: another programme of the institution) or of leertraject only
  * (40%, when the institution offers the same kwalificatie in the other leerweg).
@@ -610,6 +656,20 @@ function finish(
       ...draft.records,
     };
     const replay = rng.chance(REPLAY_RATE);
+    if (n === 0 && ctx.brp?.afwijkend && melding.persoon.burgerservicenummer !== undefined) {
+      const flawed = structuredClone(melding);
+      flawed.persoon.geboortedatum = addDays(melding.persoon.geboortedatum, 3);
+      return {
+        berichtId,
+        kind: draft.kind,
+        gebeurtenisdatum: draft.gebeurtenisdatum,
+        verzenddatum,
+        melding: flawed,
+        flaw: 'geboortedatum-wijkt-af-van-brp',
+        correction: { ...melding, berichtId: `${berichtId}-h` },
+        replay,
+      };
+    }
     if (!rng.chance(FLAW_RATE)) {
       return {
         berichtId,

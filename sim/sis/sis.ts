@@ -7,7 +7,7 @@
  *   runSis(options)             → SisSummary       sends them, `concurrency` requests in flight,
  *                                                   strictly one at a time per person, in date order
  */
-import type { Melding } from '../../src/aanlevering/melding.schema.ts';
+import type { Melding, PersoonInput } from '../../src/aanlevering/melding.schema.ts';
 import { resolveAuthSecret, signToken } from '../../src/platform/auth.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { readReferentie } from '../../src/referentie/referentie.import.ts';
@@ -64,6 +64,8 @@ export type RunOptions = Readonly<{
   onProgress?: (progress: SisProgress) => void;
   /** Per-request time-out in ms (default 60 s). */
   timeoutMs?: number;
+  /** Persons of the BRP test set to enrol first (see GenerateOptions.brpPersonen); default: synthetic only. */
+  brpPersonen?: readonly PersoonInput[];
 }>;
 
 /** What one POST came back with. */
@@ -224,6 +226,7 @@ export async function runSis(options: RunOptions): Promise<SisSummary> {
       seed,
       schooljaar,
       catalogus: options.catalogus ?? (await loadSisCatalogus(schooljaar)),
+      ...(options.brpPersonen === undefined ? {} : { brpPersonen: options.brpPersonen }),
     } satisfies GenerateOptions);
   const token = options.token ?? defaultToken();
   const endpoint = new URL(MELDINGEN_PATH, options.url);
