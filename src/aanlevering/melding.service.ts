@@ -343,6 +343,15 @@ export async function processMelding(
           );
           identStatus = status;
           const waar = { record: 'persoon', veld: '/persoon' };
+          if (state.identificatie?.status === 'in-behandeling' && status !== 'in-behandeling') {
+            identBevindingen.push(
+              bevinding(
+                'identificatieVoltooid',
+                waar,
+                `De identificatie die in behandeling was, is afgerond: ${status}.`,
+              ),
+            );
+          }
           if (ident.soort === 'brp' && ident.gevonden) {
             identBevindingen.push(
               bevinding(

@@ -43,7 +43,7 @@ export async function identificeer(brp: BrpClient, p: GeleverdePersoon): Promise
       }
       const velden = afwijkingen(p, gevonden);
       return velden.length > 0
-        ? { soort: 'afwijkend', bsn, velden }
+        ? { soort: 'afwijkend', bsn, velden, brp: gevonden }
         : { soort: 'brp', bsn, brp: gevonden, gevonden: false };
     }
     return await zoek(brp, zoekgegevensVan(p));
@@ -224,9 +224,7 @@ export function identificatieJobHandler(deps: { db: Kysely<DB>; brp: BrpClient }
         case 'brp':
         case 'afwijkend': {
           status = 'geidentificeerd';
-          if (ident.soort === 'brp') {
-            brp = ident.brp;
-          }
+          brp = ident.brp;
           if (ident.soort === 'brp' && ident.gevonden) {
             const bestaand = await trx
               .selectFrom('persoon')

@@ -9,7 +9,7 @@ export type Identificatie =
   /** Identified: a delivered BSN that matches the BRP, or (gevonden) a BSN the BRP search found. */
   | { soort: 'brp'; bsn: string; brp: BrpPersoon; gevonden: boolean }
   /** A delivered BSN whose birth date / sex / postcode differ from the BRP (rejects: 753). */
-  | { soort: 'afwijkend'; bsn: string; velden: string[] }
+  | { soort: 'afwijkend'; bsn: string; velden: string[]; brp: BrpPersoon }
   /** The BRP answered, without a person for the delivered BSN (a signal for the institution, 650). */
   | { soort: 'niet-in-brp'; bsn: string }
   /** The BRP did not answer (error, timeout, open circuit): accept, retry in a job (652). */
