@@ -47,3 +47,15 @@ create table persoon_identificatie (
 alter table persoon_identificatie add constraint persoon_identificatie_huidig
   exclude using btree (persoon_id with =) where (registered_until is null) deferrable initially deferred;
 create index persoon_identificatie_status on persoon_identificatie (status) where registered_until is null;
+
+-- Spontane mutaties → leveren persoonsgegevens: one row per institution with an active inschrijving for the
+-- person a BRP mutation changed; the institution reads them as a cursor-paged feed (ascending id).
+create table persoon_mutatie (
+  id bigserial primary key,
+  brin text not null,
+  persoon_id bigint not null references persoon (id),
+  soort text not null,
+  identificatie_id bigint not null references persoon_identificatie (id),
+  created_at timestamptz not null default clock_timestamp()
+);
+create index persoon_mutatie_brin_id on persoon_mutatie (brin, id);

@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { meldingRoutes } from './aanlevering/melding.routes.ts';
 import type { IntakeDeps } from './aanlevering/melding.service.ts';
+import { persoonRoutes } from './persoon/persoon.routes.ts';
 import { type Actor, createAuthenticator } from './platform/auth.ts';
 import { AppError, problem, STATUS_BY_KIND } from './platform/problem.ts';
 import { referentieRoutes } from './referentie/referentie.routes.ts';
@@ -163,6 +164,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'terugkoppeling', description: 'Signalen op leveringen' },
         { name: 'archivering leveringen', description: 'Het archief van eigen leveringen' },
         { name: 'referentie', description: 'Instellingen, onderwijslocaties en opleidingen' },
+        { name: 'persoon', description: 'Identificatie en persoonsgegevens uit de BRP' },
         { name: 'beheer', description: 'Gezondheid en documentatie' },
       ],
     },
@@ -181,6 +183,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   meldingRoutes(app, ctx);
+  persoonRoutes(app, ctx);
   referentieRoutes(app, ctx, deps.referentie);
   return app;
 }

@@ -8,7 +8,8 @@ import { startBrpSimulator } from '../sim/brp/server.ts';
 import { buildApp } from './app.ts';
 import { createBrpClient } from './persoon/brp.client.ts';
 import { IDENTIFICATIE_JOB, identificatieJobHandler } from './persoon/identificatie.service.ts';
-import { resolveAuthSecret } from './platform/auth.ts';
+import { AFNEMERSINDICATIE_JOB, afnemersindicatieJobHandler } from './persoon/mutatie.service.ts';
+import { resolveAuthSecret, signToken } from './platform/auth.ts';
 import { systemClock } from './platform/clock.ts';
 import { loadConfig, PROJECT_ROOT } from './platform/config.ts';
 import { openDatabase } from './platform/db.ts';
@@ -70,7 +71,10 @@ const brp = createBrpClient({
 });
 const worker = startWorker({
   db: database.db,
-  handlers: { [IDENTIFICATIE_JOB]: identificatieJobHandler({ db: database.db, brp }) },
+  handlers: {
+    [IDENTIFICATIE_JOB]: identificatieJobHandler({ db: database.db, brp }),
+    [AFNEMERSINDICATIE_JOB]: afnemersindicatieJobHandler({ brp }),
+  },
   log: say,
 });
 say('jobs: worker gestart (identificatie na BRP-storing)');
@@ -117,4 +121,11 @@ const port = typeof address === 'object' && address ? address.port : config.port
 say(
   `klaar: http://127.0.0.1:${port}  (API-documentatie: http://127.0.0.1:${port}/docs, gezondheid: /health)`,
 );
+if (brpSimulator) {
+  // Spontaneous mutations from the simulator reach this register as role brp.
+  brpSimulator.setPush({
+    url: `http://127.0.0.1:${port}/brp/v1/mutaties`,
+    token: await signToken(auth.secret, 'brp'),
+  });
+}
 say(`speel een schooljaar: npm run sis -- --url http://127.0.0.1:${port} --studenten 300`);

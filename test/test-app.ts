@@ -4,6 +4,7 @@ import { type BrpSimulator, startBrpSimulator } from '../sim/brp/server.ts';
 import { buildApp } from '../src/app.ts';
 import { type BrpClient, type BrpClientOptions, createBrpClient } from '../src/persoon/brp.client.ts';
 import { IDENTIFICATIE_JOB, identificatieJobHandler } from '../src/persoon/identificatie.service.ts';
+import { AFNEMERSINDICATIE_JOB, afnemersindicatieJobHandler } from '../src/persoon/mutatie.service.ts';
 import { signToken } from '../src/platform/auth.ts';
 import { type Clock, fixedClock } from '../src/platform/clock.ts';
 import { SYNTHETIC_REFERENCE_DATA } from '../src/platform/config.ts';
@@ -90,7 +91,10 @@ export async function createTestApp(
   });
   const worker = startWorker({
     db: database.db,
-    handlers: { [IDENTIFICATIE_JOB]: identificatieJobHandler({ db: database.db, brp: brpClient }) },
+    handlers: {
+      [IDENTIFICATIE_JOB]: identificatieJobHandler({ db: database.db, brp: brpClient }),
+      [AFNEMERSINDICATIE_JOB]: afnemersindicatieJobHandler({ brp: brpClient }),
+    },
     autostart: false,
   });
   await importReferentie(database.db, await readReferentie(SYNTHETIC_REFERENCE_DATA));

@@ -28,6 +28,8 @@ export type BrpSimulator = {
   setModus(modus: BrpModus, vertragingMs?: number): Promise<void>;
   /** Changes a person and pushes the mutation to the register when it holds an afnemersindicatie. */
   muteer(bsn: string, mutatie: BrpMutatie): Promise<boolean>;
+  /** Where spontaneous mutations go (known only once the register listens). */
+  setPush(push: { url: string; token: string }): void;
   close(): Promise<void>;
 };
 
@@ -274,7 +276,10 @@ export async function startBrpSimulator(
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = (req.url ?? '/').split('?')[0] ?? '/';
-    if (url === '/afnemersindicaties' && req.method === 'POST') {
+    if (
+      (url === '/afnemersindicaties' || url === '/haalcentraal/api/brp/afnemersindicaties') &&
+      req.method === 'POST'
+    ) {
       // Simplified afnemersindicatie: the register subscribes BSNs (the real one is another BRP service).
       const body = JSON.parse((await readBody(req)) || '{}') as { burgerservicenummer?: unknown };
       const bsns = Array.isArray(body.burgerservicenummer) ? body.burgerservicenummer : [];
@@ -358,13 +363,14 @@ export async function startBrpSimulator(
     });
   const port = await listen(options.port ?? 0);
 
+  let pushTo = options.push;
   const push = async (bsn: string, mutatie: BrpMutatie, persoon: BrpRij) => {
-    if (!options.push || !afnemersindicaties.has(bsn)) {
+    if (!pushTo || !afnemersindicaties.has(bsn)) {
       return false;
     }
-    const res = await fetch(options.push.url, {
+    const res = await fetch(pushTo.url, {
       method: 'POST',
-      headers: { authorization: `Bearer ${options.push.token}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${pushTo.token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ burgerservicenummer: bsn, soort: mutatie.soort, persoon: toHcPersoon(persoon) }),
       signal: AbortSignal.timeout(5000),
     });
@@ -394,6 +400,9 @@ export async function startBrpSimulator(
       }
       applyMutatie(p, mutatie);
       return push(bsn, mutatie, p);
+    },
+    setPush(next) {
+      pushTo = next;
     },
     close: stop,
   };

@@ -171,6 +171,12 @@ export const CODES = {
     5,
     'Geleverde gegevens wijken af van de BRP (vastgesteld na een uitgestelde identificatie)',
   ),
+  brpMutatie: def(
+    '655',
+    'S',
+    undefined,
+    'Persoonsgegevens gewijzigd in de BRP (spontane mutatie); de inschrijving blijft ongewijzigd',
+  ),
   identificatieVoltooid: def('653', 'S', undefined, 'Identificatie van de deelnemer voltooid'),
 } as const satisfies Record<string, CodeDefinitie>;
 

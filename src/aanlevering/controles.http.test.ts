@@ -541,6 +541,7 @@ const NIET_VIA_HTTP: Record<string, string> = {
   '753': 'src/persoon/identificatie.routes.test.ts',
   '755': 'src/persoon/identificatie.routes.test.ts',
   '756': 'src/persoon/identificatie.routes.test.ts',
+  '655': 'src/persoon/mutatie.test.ts (a BRP mutation, not a melding)',
 };
 
 describe('every controle over HTTP', () => {

@@ -24,6 +24,7 @@ import {
   zoekgegevensVan,
 } from '../persoon/identificatie.service.ts';
 import type { Identificatie } from '../persoon/identificatie.ts';
+import { enqueueAfnemersindicatie } from '../persoon/mutatie.service.ts';
 import type { Actor } from '../platform/auth.ts';
 import type { Clock } from '../platform/clock.ts';
 import { dutchDate } from '../platform/dates.ts';
@@ -342,6 +343,9 @@ export async function processMelding(
             }),
           );
           identStatus = status;
+          if (status === 'geidentificeerd' && bsnNu !== null) {
+            await enqueueAfnemersindicatie(trx, bsnNu);
+          }
           const waar = { record: 'persoon', veld: '/persoon' };
           if (state.identificatie?.status === 'in-behandeling' && status !== 'in-behandeling') {
             identBevindingen.push(

@@ -57,6 +57,11 @@ export type BrpClient = {
   }): Promise<BrpPersoon[]>;
   zoekMetPostcodeEnHuisnummer(q: { postcode: string; huisnummer: number }): Promise<BrpPersoon[]>;
   circuit(): 'gesloten' | 'open' | 'halfopen';
+  /**
+   * Subscribes persons for spontaneous mutations (afnemersindicatie). The real BRP does this in another service;
+   * here `POST {BRP_URL}/afnemersindicaties` of the simulator. Throws a BrpFout when it fails.
+   */
+  plaatsAfnemersindicaties(bsns: readonly string[]): Promise<void>;
 };
 
 export type BrpClientOptions = {
@@ -280,5 +285,22 @@ export function createBrpClient(options: BrpClientOptions): BrpClient {
       return call({ type: 'ZoekMetPostcodeEnHuisnummer', ...q });
     },
     circuit,
+    async plaatsAfnemersindicaties(bsns) {
+      let res: Response;
+      try {
+        res = await fetch(`${options.url.replace(/\/+$/, '')}/afnemersindicaties`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...options.headers },
+          body: JSON.stringify({ burgerservicenummer: bsns }),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (e) {
+        throw brpFout('netwerk', `BRP niet bereikbaar: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      await res.arrayBuffer();
+      if (!res.ok) {
+        throw brpFout('status', `BRP antwoordde ${res.status}`, res.status);
+      }
+    },
   };
 }

@@ -14,6 +14,7 @@ import {
   type Identificatie,
   onderwijsnummerVan,
 } from './identificatie.ts';
+import { enqueueAfnemersindicatie } from './mutatie.service.ts';
 
 /** Job soort: retry an identification the BRP did not answer. */
 export const IDENTIFICATIE_JOB = 'persoon.identificeren';
@@ -134,10 +135,15 @@ export function identificatieInsert(
     bron: 'melding' | 'job' | 'mutatie' | 'beheer';
     meldingId: string | null;
     ts: string;
+    /** An id allocated beforehand, when other parts of the same statement refer to this version. */
+    id?: string;
   },
 ): WritePart {
   const b = args.brp;
+  // explicit id: the column is typed Generated (never written) for ordinary inserts
+  const id = (args.id === undefined ? {} : { id: args.id }) as Record<string, never>;
   return trx.insertInto('persoonIdentificatie').values({
+    ...id,
     persoonId: args.persoonId,
     status: args.status,
     bsn: args.bsn,
@@ -319,6 +325,9 @@ export function identificatieJobHandler(deps: { db: Kysely<DB>; brp: BrpClient }
         ),
       );
       await executeWrites(trx, parts);
+      if (status === 'geidentificeerd' && bsn !== null) {
+        await enqueueAfnemersindicatie(trx, bsn);
+      }
     });
   };
 }

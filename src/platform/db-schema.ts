@@ -124,6 +124,15 @@ export type PersoonIdentificatieTable = {
   registeredUntil: string | null;
 };
 
+export type PersoonMutatieTable = {
+  id: Generated<string>;
+  brin: string;
+  persoonId: Ref;
+  soort: string;
+  identificatieId: Ref;
+  createdAt: Generated<string>;
+};
+
 export type PersoonGegevensTable = {
   id: Generated<string>;
   persoonId: Ref;
@@ -273,6 +282,7 @@ export type DB = {
   persoon: PersoonTable;
   persoonGegevens: PersoonGegevensTable;
   persoonIdentificatie: PersoonIdentificatieTable;
+  persoonMutatie: PersoonMutatieTable;
   inschrijving: InschrijvingTable;
   inschrijvingVersie: InschrijvingVersieTable;
   inschrijvingsperiode: InschrijvingsperiodeTable;
