@@ -177,6 +177,12 @@ export const CODES = {
     undefined,
     'Persoonsgegevens gewijzigd in de BRP (spontane mutatie); de inschrijving blijft ongewijzigd',
   ),
+  onderwijsnummerGekoppeld: def(
+    '656',
+    'S',
+    45,
+    'Burgerservicenummer gekoppeld aan het onderwijsnummer van de deelnemer (opnieuw identificeren)',
+  ),
   identificatieVoltooid: def('653', 'S', undefined, 'Identificatie van de deelnemer voltooid'),
 } as const satisfies Record<string, CodeDefinitie>;
 

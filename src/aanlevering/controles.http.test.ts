@@ -542,6 +542,7 @@ const NIET_VIA_HTTP: Record<string, string> = {
   '755': 'src/persoon/identificatie.routes.test.ts',
   '756': 'src/persoon/identificatie.routes.test.ts',
   '655': 'src/persoon/mutatie.test.ts (a BRP mutation, not a melding)',
+  '656': 'src/persoon/identificatie.routes.test.ts',
 };
 
 describe('every controle over HTTP', () => {

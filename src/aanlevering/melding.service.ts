@@ -92,7 +92,8 @@ function pgnOf(
     return {
       bsn: p.burgerservicenummer,
       onderwijsnummer: null,
-      leerlingnummer: null,
+      // finds the person this institution knew by onderwijsnummer, when no person has this BSN yet
+      leerlingnummer: p.leerlingnummer ?? null,
       key: `bsn:${p.burgerservicenummer}`,
     };
   }
@@ -290,6 +291,31 @@ export async function processMelding(
         onderwijsnummer: state.nummers?.onderwijsnummer ?? pgn.onderwijsnummer,
       };
       const identBevindingen: Bevinding[] = [];
+      // Opnieuw identificeren: the institution now delivers a BSN for the person it knew by onderwijsnummer. The
+      // BSN joins the same person (both numbers find it; all history stays with it).
+      if (
+        pgn.bsn !== null &&
+        state.nummers !== null &&
+        state.nummers.bsn === null &&
+        state.nummers.onderwijsnummer !== null
+      ) {
+        nummers.bsn = pgn.bsn;
+        parts.push(
+          trx
+            .updateTable('persoon')
+            .set({ bsn: pgn.bsn })
+            .where('id', '=', persoonId)
+            .where('bsn', 'is', null),
+        );
+        identBevindingen.push(
+          bevinding(
+            'onderwijsnummerGekoppeld',
+            { record: 'persoon', veld: '/persoon/burgerservicenummer' },
+            `Burgerservicenummer ${pgn.bsn} is gekoppeld aan onderwijsnummer ${state.nummers.onderwijsnummer}; ` +
+              'de gegevens onder het onderwijsnummer blijven bij deze deelnemer. Lever voortaan met het BSN.',
+          ),
+        );
+      }
       const status = ident ? statusVan(ident) : undefined;
       let identStatus = state.identificatie?.status ?? null;
       // A person identified before keeps its identification when the BRP does not answer now.

@@ -430,6 +430,8 @@ export async function loadPersoonState(
 ): Promise<PersoonState> {
   const leerlingnummer =
     pgn.bsn === null && pgn.onderwijsnummer === null ? (pgn.leerlingnummer ?? null) : null;
+  // Opnieuw identificeren: a BSN no person has yet, for the person this institution knew by onderwijsnummer.
+  const herLeerlingnummer = pgn.bsn !== null ? (pgn.leerlingnummer ?? null) : null;
   const { rows } = await sql<{
     ts: string;
     persoonId: string | null;
@@ -451,6 +453,12 @@ export async function loadPersoonState(
               select g.persoon_id from persoon_gegevens g
               where g.brin = ${brin} and g.leerlingnummer = ${leerlingnummer} and g.registered_until is null
               order by g.id desc limit 1))
+      union all
+      select g.persoon_id from persoon_gegevens g join persoon x on x.id = g.persoon_id
+      where ${herLeerlingnummer}::text is not null and g.brin = ${brin} and g.leerlingnummer = ${herLeerlingnummer}
+        and g.registered_until is null and x.bsn is null and x.onderwijsnummer is not null
+        and not exists (select 1 from persoon y where y.bsn = ${pgn.bsn})
+      limit 1
     ),
     i as (
       select i.id, i.brin, i.inschrijvingsvolgnummer, v.datum_inschrijving, v.datum_uitschrijving_gepland,

@@ -184,6 +184,59 @@ describe('Identificatie persoon in de melding (BRP)', () => {
     expect(ander.body.persoon?.onderwijsnummer).not.toBe(onr);
   });
 
+  it('opnieuw identificeren: a BSN delivered later for a person known by onderwijsnummer joins the same person', async () => {
+    const eerst = await post(
+      melding({
+        leerlingnummer: 'L7',
+        geboortedatum: '2010-02-25',
+        geslacht: 'M',
+        postcode: '3011KD',
+        achternaam: 'Meyden',
+      }),
+    );
+    const onr = eerst.body.persoon?.onderwijsnummer ?? '';
+    expect(isValidOnderwijsnummer(onr)).toBe(true);
+    const persoon = {
+      burgerservicenummer: '999992119',
+      leerlingnummer: 'L7',
+      geboortedatum: '2010-02-25',
+      geslacht: 'M' as const,
+      postcode: '3011KD',
+      achternaam: 'Meijden',
+    };
+    const later = await post({ ...melding(persoon), inschrijvingen: [], periodes: [] });
+    expect(later.status, JSON.stringify(later.body)).toBe(200);
+    expect(later.body.signalen?.map((s) => s.code)).toEqual(['656']);
+    expect(later.body.persoon).toEqual({
+      burgerservicenummer: '999992119',
+      identificatie: 'geidentificeerd',
+    });
+    // the enrolment delivered under the onderwijsnummer is this person's: its volgnummer 1 exists
+    const nogmaals = await post(melding(persoon));
+    expect(nogmaals.body.bevindingen?.map((b) => b.code)).toContain('811');
+    // and the onderwijsnummer still finds the person
+    const viaOnr = await post({
+      ...melding({ onderwijsnummer: onr, geboortedatum: '2010-02-25', geslacht: 'M', postcode: '3011KD' }),
+      inschrijvingen: [],
+      periodes: [],
+    });
+    expect(viaOnr.body.persoon).toMatchObject({ burgerservicenummer: '999992119' });
+    const historie = await sql<{ status: string; huidig: boolean }>`
+      select pi.status, pi.registered_until is null as huidig from persoon_identificatie pi
+      join persoon p on p.id = pi.persoon_id where p.onderwijsnummer = ${onr} order by pi.id`.execute(
+      t.database.db,
+    );
+    expect(historie.rows).toEqual([
+      { status: 'onderwijsnummer', huidig: false },
+      { status: 'geidentificeerd', huidig: true },
+    ]);
+    const personen = await sql<{ n: number }>`
+      select count(*)::int as n from persoon where bsn = '999992119' or onderwijsnummer = ${onr}`.execute(
+      t.database.db,
+    );
+    expect(personen.rows[0]?.n).toBe(1);
+  });
+
   it('without a number: several BRP candidates wait for DUO staff (651), the institution is told', async () => {
     const r = await post(
       melding({
