@@ -8,7 +8,9 @@
  * whatever else the machine is doing — read them as indications and rerun for comparisons.
  *
  * Options (env): BENCH_STUDENTEN (PostgreSQL, default 3000), BENCH_STUDENTEN_PGLITE (default 800),
- * BENCH_CONCURRENCY (16), BENCH_DATABASE_URL (admin URL, default postgresql://postgres@127.0.0.1:5432/postgres).
+ * BENCH_CONCURRENCY (16), BENCH_DATABASE_URL (admin URL, default postgresql://postgres@127.0.0.1:5432/postgres),
+ * BENCH_IDENTIFICATIE_STUDENTEN (1000) and BENCH_BACKLOG (10000) for the identification figures
+ * (bench/identificatie.ts); BENCH_ONLY=identificatie runs only those and merges them into latest.json.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +21,7 @@ import pg from 'pg';
 import { runSis, type SisSummary } from '../sim/sis/sis.ts';
 import { signToken } from '../src/platform/auth.ts';
 import { PROJECT_ROOT } from '../src/platform/config.ts';
+import { benchIdentificatie, type IdentificatieBench } from './identificatie.ts';
 
 const STUDENTEN_PG = Number(process.env.BENCH_STUDENTEN ?? 3000);
 const STUDENTEN_PGLITE = Number(process.env.BENCH_STUDENTEN_PGLITE ?? 800);
@@ -230,8 +233,40 @@ async function baseline(
   }
 }
 
+async function identificatie(): Promise<IdentificatieBench> {
+  const db = `mbo_bench_ident_${process.pid}_${Date.now()}`;
+  await admin(`create database ${db}`);
+  try {
+    return await benchIdentificatie({
+      startServer,
+      databaseUrl: dbUrl(db),
+      token,
+      concurrency: CONCURRENCY,
+      studenten: Number(process.env.BENCH_IDENTIFICATIE_STUDENTEN ?? 1000),
+      backlog: Number(process.env.BENCH_BACKLOG ?? 10_000),
+      say,
+    });
+  } finally {
+    await admin(`drop database if exists ${db} with (force)`).catch(() => undefined);
+  }
+}
+
 async function main(): Promise<void> {
   const t0 = Date.now();
+  if (process.env.BENCH_ONLY === 'identificatie') {
+    mkdirSync(RESULTS, { recursive: true });
+    const file = path.join(RESULTS, 'latest.json');
+    let previous: Record<string, unknown> = {};
+    try {
+      previous = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch {
+      // no earlier results
+    }
+    const ident = await identificatie();
+    writeFileSync(file, `${JSON.stringify({ ...previous, identificatie: ident }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(ident, null, 2)}\n`);
+    return;
+  }
   const stamp = `${process.pid}_${Date.now()}`;
   const pgDb = `mbo_bench_${stamp}`;
   const baseDb = `mbo_bench_base_${stamp}`;
@@ -282,6 +317,9 @@ async function main(): Promise<void> {
     await admin(`drop database if exists ${baseDb} with (force)`).catch(() => undefined);
   }
 
+  // --- Identification (PostgreSQL, BRP simulator on loopback) -------------------------------------------
+  const ident = await identificatie();
+
   // --- PGlite ------------------------------------------------------------------------------------------
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mbo-bench-pglite-'));
   let pglite: IntakeResult;
@@ -320,6 +358,7 @@ async function main(): Promise<void> {
       rowsPerTable: apiRows.perTable,
       aim: { meldingenPerSec: 1000, p99Ms: 50, concurrency: 16 },
     },
+    identificatie: ident,
     durationSec: Math.round((Date.now() - t0) / 1000),
   };
   writeFileSync(path.join(RESULTS, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);

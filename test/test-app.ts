@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { BrpRij } from '../sim/brp/brp-data.ts';
+import { syntheticBrpPersoon } from '../sim/brp/brp-data.ts';
 import { type BrpSimulator, startBrpSimulator } from '../sim/brp/server.ts';
 import { buildApp } from '../src/app.ts';
 import { type BrpClient, type BrpClientOptions, createBrpClient } from '../src/persoon/brp.client.ts';
@@ -28,44 +28,6 @@ export type TestApp = {
   worker: Worker;
   close(): Promise<void>;
 };
-
-export function syntheticBrpPersoon(bsn: string): BrpRij | undefined {
-  if (!/^[012]/.test(bsn)) {
-    return undefined;
-  }
-  const leeg = '';
-  return {
-    burgerservicenummer: bsn,
-    aNummer: leeg,
-    voornamen: 'Test',
-    adellijkeTitelPredicaat: leeg,
-    voorvoegsel: leeg,
-    geslachtsnaam: 'Synthetisch',
-    geboortedatum: '00000000',
-    geboorteplaats: leeg,
-    geboorteland: leeg,
-    geslacht: 'O',
-    nationaliteit: leeg,
-    datumOverlijden: leeg,
-    datumOpschorting: leeg,
-    redenOpschorting: leeg,
-    indicatieGeheim: leeg,
-    gemeenteVanInschrijving: leeg,
-    straatnaam: leeg,
-    huisnummer: leeg,
-    huisletter: leeg,
-    huisnummertoevoeging: leeg,
-    postcode: leeg,
-    woonplaats: leeg,
-    landVertrek: leeg,
-    datumVertrek: leeg,
-    landVanwaarIngeschreven: leeg,
-    datumVestiging: leeg,
-    verblijfstitel: leeg,
-    datumEindeVerblijfstitel: leeg,
-    datumIngangVerblijfstitel: leeg,
-  };
-}
 
 export const TEST_SECRET = new TextEncoder().encode('test-secret-not-for-production-0123456789');
 

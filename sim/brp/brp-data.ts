@@ -314,3 +314,45 @@ export function selectFields(
   }
   return out;
 }
+
+/**
+ * For tests and the benchmark: the synthetic BSNs of test/factories.ts (starting with 0, 1 or 2) as persons whose
+ * birth date, sex and address are unknown to the BRP (nothing to mismatch). Other BSNs are not in this BRP.
+ */
+export function syntheticBrpPersoon(bsn: string): BrpRij | undefined {
+  if (!/^[012]/.test(bsn)) {
+    return undefined;
+  }
+  const leeg = '';
+  return {
+    burgerservicenummer: bsn,
+    aNummer: leeg,
+    voornamen: 'Test',
+    adellijkeTitelPredicaat: leeg,
+    voorvoegsel: leeg,
+    geslachtsnaam: 'Synthetisch',
+    geboortedatum: '00000000',
+    geboorteplaats: leeg,
+    geboorteland: leeg,
+    geslacht: 'O',
+    nationaliteit: leeg,
+    datumOverlijden: leeg,
+    datumOpschorting: leeg,
+    redenOpschorting: leeg,
+    indicatieGeheim: leeg,
+    gemeenteVanInschrijving: leeg,
+    straatnaam: leeg,
+    huisnummer: leeg,
+    huisletter: leeg,
+    huisnummertoevoeging: leeg,
+    postcode: leeg,
+    woonplaats: leeg,
+    landVertrek: leeg,
+    datumVertrek: leeg,
+    landVanwaarIngeschreven: leeg,
+    datumVestiging: leeg,
+    verblijfstitel: leeg,
+    datumEindeVerblijfstitel: leeg,
+    datumIngangVerblijfstitel: leeg,
+  };
+}
