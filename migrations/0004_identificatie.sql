@@ -59,3 +59,29 @@ create table persoon_mutatie (
   created_at timestamptz not null default clock_timestamp()
 );
 create index persoon_mutatie_brin_id on persoon_mutatie (brin, id);
+
+-- Dubbele personen: likely the same person under a BSN and an onderwijsnummer, or under two onderwijsnummers.
+-- A case for DUO staff; linking is a koppeling version (registered_from), unlinking closes it: reversible, kept.
+create table persoon_dubbel (
+  id bigserial primary key,
+  persoon_a bigint not null references persoon (id),
+  persoon_b bigint not null references persoon (id),
+  reden text not null,
+  created_at timestamptz not null default clock_timestamp(),
+  check (persoon_a < persoon_b),
+  unique (persoon_a, persoon_b)
+);
+
+create table persoon_koppeling (
+  id bigserial primary key,
+  dubbel_id bigint not null references persoon_dubbel (id),
+  -- the person whose data is now reached through the other one
+  persoon_id bigint not null references persoon (id),
+  gekoppeld_aan bigint not null references persoon (id),
+  door text not null,
+  registered_from timestamptz not null default clock_timestamp(),
+  registered_until timestamptz,
+  ontkoppeld_door text
+);
+alter table persoon_koppeling add constraint persoon_koppeling_huidig
+  exclude using btree (persoon_id with =) where (registered_until is null) deferrable initially deferred;

@@ -5,9 +5,24 @@ import type { AppContext } from '../app.ts';
 import { dutchDate } from '../platform/dates.ts';
 import { AppError } from '../platform/problem.ts';
 import { toBrpPersoon } from './brp.client.ts';
+import { detecteerDubbelen, koppel, listDubbelen, ontkoppel } from './dubbel.service.ts';
 import { listPersoonsmutaties, verwerkBrpMutatie } from './mutatie.service.ts';
 
 const security = [{ bearer: [] }];
+
+function requireBeheerder(actor: { kind: string; subject: string }): string {
+  if (actor.kind !== 'beheerder') {
+    throw new AppError({
+      kind: 'forbidden',
+      code: 'beheer.geen-beheerder',
+      title: 'Geen toegang',
+      detail: 'Alleen medewerkers van DUO (beheerder) kunnen dubbele personen beoordelen.',
+    });
+  }
+  return actor.subject;
+}
+
+const DubbelParams = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,19}$' }) });
 
 /** Spontaneous BRP mutations in (role brp) and the institutions' feed of changed person data out. */
 export function persoonRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -81,6 +96,51 @@ export function persoonRoutes(app: FastifyInstance, ctx: AppContext): void {
         request.query as { limit?: number; cursor?: string },
       );
       return { mutaties: page.items, volgende: page.volgende };
+    },
+  );
+
+  app.post(
+    '/beheer/v1/dubbele-personen/detecteren',
+    { schema: { tags: ['persoon'], summary: 'Zoek waarschijnlijk dubbele personen (DUO)', security } },
+    async (request) => {
+      requireBeheerder(await ctx.authenticate(request));
+      return { nieuw: await detecteerDubbelen(ctx.intake.database.db) };
+    },
+  );
+
+  app.get(
+    '/beheer/v1/dubbele-personen',
+    { schema: { tags: ['persoon'], summary: 'Gevallen van dubbele personen (DUO)', security } },
+    async (request) => {
+      requireBeheerder(await ctx.authenticate(request));
+      return { gevallen: await listDubbelen(ctx.intake.database.db) };
+    },
+  );
+
+  app.post(
+    '/beheer/v1/dubbele-personen/:id/koppelen',
+    {
+      schema: {
+        tags: ['persoon'],
+        summary: 'Koppel de twee personen van een geval',
+        security,
+        params: DubbelParams,
+      },
+    },
+    async (request) => {
+      const door = requireBeheerder(await ctx.authenticate(request));
+      await koppel(ctx.intake.database.db, (request.params as { id: string }).id, door);
+      return { gekoppeld: true };
+    },
+  );
+
+  app.post(
+    '/beheer/v1/dubbele-personen/:id/ontkoppelen',
+    { schema: { tags: ['persoon'], summary: 'Maak een koppeling ongedaan', security, params: DubbelParams } },
+    async (request) => {
+      const door = requireBeheerder(await ctx.authenticate(request));
+      await ontkoppel(ctx.intake.database.db, (request.params as { id: string }).id, door);
+      return { gekoppeld: false };
     },
   );
 }

@@ -133,6 +133,25 @@ export type PersoonMutatieTable = {
   createdAt: Generated<string>;
 };
 
+export type PersoonDubbelTable = {
+  id: Generated<string>;
+  persoonA: Ref;
+  persoonB: Ref;
+  reden: string;
+  createdAt: Generated<string>;
+};
+
+export type PersoonKoppelingTable = {
+  id: Generated<string>;
+  dubbelId: Ref;
+  persoonId: Ref;
+  gekoppeldAan: Ref;
+  door: string;
+  registeredFrom: Generated<string>;
+  registeredUntil: string | null;
+  ontkoppeldDoor: string | null;
+};
+
 export type PersoonGegevensTable = {
   id: Generated<string>;
   persoonId: Ref;
@@ -283,6 +302,8 @@ export type DB = {
   persoonGegevens: PersoonGegevensTable;
   persoonIdentificatie: PersoonIdentificatieTable;
   persoonMutatie: PersoonMutatieTable;
+  persoonDubbel: PersoonDubbelTable;
+  persoonKoppeling: PersoonKoppelingTable;
   inschrijving: InschrijvingTable;
   inschrijvingVersie: InschrijvingVersieTable;
   inschrijvingsperiode: InschrijvingsperiodeTable;
