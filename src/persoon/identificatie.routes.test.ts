@@ -237,6 +237,58 @@ describe('Identificatie persoon in de melding (BRP)', () => {
     expect(personen.rows[0]?.n).toBe(1);
   });
 
+  it('DUO finds the BSN itself on a later search and signals it (755); the onderwijsnummer stays with the person', async () => {
+    const r = await post(
+      melding({
+        leerlingnummer: 'L9',
+        geboortedatum: '2009-09-09',
+        geslacht: 'V',
+        postcode: '1234AB',
+        achternaam: 'Laatgevonden',
+      }),
+    );
+    const onr = r.body.persoon?.onderwijsnummer ?? '';
+    expect(isValidOnderwijsnummer(onr)).toBe(true);
+    // the person appears in the BRP later (e.g. registered after immigration)
+    const voorbeeld = t.brp.personen.get('999995145');
+    if (!voorbeeld) {
+      throw new Error('test person missing');
+    }
+    t.brp.personen.set('999990007', {
+      ...voorbeeld,
+      burgerservicenummer: '999990007',
+      geslachtsnaam: 'Laatgevonden',
+      voornamen: 'Lena',
+      geboortedatum: '20090909',
+      postcode: '1234AB',
+    });
+    const beheer = await t.token('beheerder');
+    const her = await t.app.inject({
+      method: 'POST',
+      url: '/beheer/v1/heridentificeren',
+      headers: { authorization: `Bearer ${beheer}` },
+    });
+    expect(her.json()).toMatchObject({ ingepland: expect.any(Number) });
+    while ((await t.worker.runOnce()) > 0) {
+      // run the searches
+    }
+    const persoon = await t.database.db
+      .selectFrom('persoon')
+      .select(['bsn', 'onderwijsnummer'])
+      .where('onderwijsnummer', '=', onr)
+      .executeTakeFirst();
+    expect(persoon).toEqual({ bsn: '999990007', onderwijsnummer: onr });
+    const signaal = await t.database.db
+      .selectFrom('signaal')
+      .select(['code', 'tekst'])
+      .where('brin', '=', '91ZA')
+      .where('code', '=', '755')
+      .where('tekst', 'like', '%999990007%')
+      .execute();
+    expect(signaal).toHaveLength(1);
+    expect((await identificatie(onr))?.status).toBe('geidentificeerd');
+  });
+
   it('without a number: several BRP candidates wait for DUO staff (651), the institution is told', async () => {
     const r = await post(
       melding({

@@ -175,7 +175,38 @@ export function identificatieInsert(
   });
 }
 
-export type IdentificatieJobData = { persoonId: string; meldingId: string; brin: string; lockKey: string };
+export type IdentificatieJobData = {
+  persoonId: string;
+  meldingId: string | null;
+  brin: string;
+  lockKey: string;
+  /** DUO searches the BRP again for a person that got an onderwijsnummer; only a found BSN changes anything. */
+  heridentificatie?: boolean;
+};
+
+/** DUO searches the BRP again for every person that got an onderwijsnummer (jobs); returns how many. */
+export async function enqueueHeridentificatie(db: Kysely<DB>): Promise<number> {
+  const rows = await db
+    .selectFrom('persoonIdentificatie as pi')
+    .innerJoin('persoon as p', 'p.id', 'pi.persoonId')
+    .leftJoin('melding as m', 'm.id', 'pi.meldingId')
+    .select(['p.id', 'p.onderwijsnummer', 'pi.meldingId', 'm.brin'])
+    .where('pi.registeredUntil', 'is', null)
+    .where('pi.status', '=', 'onderwijsnummer')
+    .where('p.bsn', 'is', null)
+    .execute();
+  for (const r of rows) {
+    const data: IdentificatieJobData = {
+      persoonId: r.id,
+      meldingId: r.meldingId === null ? null : String(r.meldingId),
+      brin: r.brin ?? '',
+      lockKey: `onr:${r.onderwijsnummer ?? ''}`,
+      heridentificatie: true,
+    };
+    await enqueueJob(db, { soort: IDENTIFICATIE_JOB, sleutel: `her:${r.id}`, data, maxPogingen: 1000 });
+  }
+  return rows.length;
+}
 
 export async function enqueueIdentificatie(trx: Transaction<DB>, data: IdentificatieJobData): Promise<void> {
   await enqueueJob(trx, { soort: IDENTIFICATIE_JOB, sleutel: data.persoonId, data, maxPogingen: 1000 });
@@ -197,7 +228,8 @@ export function identificatieJobHandler(deps: { db: Kysely<DB>; brp: BrpClient }
       .where('pi.registeredUntil', 'is', null)
       .select(['pi.id', 'pi.status', 'pi.zoekgegevens', 'p.bsn'])
       .executeTakeFirst();
-    if (huidig?.status !== 'in-behandeling') {
+    const verwacht: IdentificatieStatus = data.heridentificatie ? 'onderwijsnummer' : 'in-behandeling';
+    if (huidig?.status !== verwacht) {
       return;
     }
     const z = (huidig.zoekgegevens ?? {}) as Zoekgegevens;
@@ -212,11 +244,14 @@ export function identificatieJobHandler(deps: { db: Kysely<DB>; brp: BrpClient }
     if (ident.soort === 'in-behandeling') {
       throw new Error(ident.fout);
     }
+    if (data.heridentificatie && ident.soort !== 'brp') {
+      return;
+    }
     await deps.db.transaction().execute(async (trx) => {
       const { rows } = await sql<{ ts: string; id: string | null }>`
         select clock_timestamp()::text as ts, ${lockPersoonExpression(data.lockKey)} as lock,
           (select id::text from persoon_identificatie where persoon_id = ${data.persoonId}
-             and registered_until is null and status = 'in-behandeling') as id`.execute(trx);
+             and registered_until is null and status = ${verwacht}) as id`.execute(trx);
       const row = rows[0];
       if (!row?.id) {
         return;
@@ -285,7 +320,9 @@ export function identificatieJobHandler(deps: { db: Kysely<DB>; brp: BrpClient }
         default:
           return;
       }
-      signalen.push({ code: '653', tekst: `Identificatie van de deelnemer afgerond: ${status}.` });
+      if (!data.heridentificatie) {
+        signalen.push({ code: '653', tekst: `Identificatie van de deelnemer afgerond: ${status}.` });
+      }
       const parts: WritePart[] = [
         trx.updateTable('persoonIdentificatie').set({ registeredUntil: row.ts }).where('id', '=', row.id),
         identificatieInsert(trx, {

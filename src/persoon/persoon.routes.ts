@@ -6,6 +6,7 @@ import { dutchDate } from '../platform/dates.ts';
 import { AppError } from '../platform/problem.ts';
 import { toBrpPersoon } from './brp.client.ts';
 import { detecteerDubbelen, koppel, listDubbelen, ontkoppel } from './dubbel.service.ts';
+import { enqueueHeridentificatie } from './identificatie.service.ts';
 import { listPersoonsmutaties, verwerkBrpMutatie } from './mutatie.service.ts';
 
 const security = [{ bearer: [] }];
@@ -141,6 +142,21 @@ export function persoonRoutes(app: FastifyInstance, ctx: AppContext): void {
       const door = requireBeheerder(await ctx.authenticate(request));
       await ontkoppel(ctx.intake.database.db, (request.params as { id: string }).id, door);
       return { gekoppeld: false };
+    },
+  );
+
+  app.post(
+    '/beheer/v1/heridentificeren',
+    {
+      schema: {
+        tags: ['persoon'],
+        summary: 'Zoek in de BRP opnieuw naar het BSN van deelnemers met een onderwijsnummer (DUO)',
+        security,
+      },
+    },
+    async (request) => {
+      requireBeheerder(await ctx.authenticate(request));
+      return { ingepland: await enqueueHeridentificatie(ctx.intake.database.db) };
     },
   );
 }
