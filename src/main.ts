@@ -163,5 +163,8 @@ if (brpSimulator) {
     url: `http://127.0.0.1:${port}/brp/v1/mutaties`,
     token: await signToken(auth.secret, 'brp'),
   });
+  say(
+    `BRP-simulator: spontane mutatie met curl -X POST ${brpSimulator.url}/_sim/mutaties -d '{"burgerservicenummer":"999995145","soort":"overlijden","datum":"2026-10-01"}'`,
+  );
 }
 say(`speel een schooljaar: npm run sis -- --url http://127.0.0.1:${port} --studenten 300`);

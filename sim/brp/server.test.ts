@@ -147,3 +147,30 @@ describe('BRP client', () => {
     );
   });
 });
+
+describe('BRP simulator control', () => {
+  it('changes a person over HTTP and can be told to fail', async () => {
+    const sim = await startBrpSimulator();
+    try {
+      const base = sim.url;
+      const mut = await fetch(`${base}/_sim/mutaties`, {
+        method: 'POST',
+        body: JSON.stringify({ burgerservicenummer: '999995145', soort: 'overlijden', datum: '2026-10-01' }),
+      });
+      expect(await mut.json()).toEqual({ bekend: true, verstuurd: false });
+      expect(sim.personen.get('999995145')?.datumOverlijden).toBe('20261001');
+      await fetch(`${base}/_sim/modus`, { method: 'POST', body: JSON.stringify({ modus: 'storing' }) });
+      const res = await fetch(`${base}/personen`, {
+        method: 'POST',
+        body: JSON.stringify({
+          type: 'RaadpleegMetBurgerservicenummer',
+          burgerservicenummer: ['999995145'],
+          fields: ['naam'],
+        }),
+      });
+      expect(res.status).toBe(503);
+    } finally {
+      await sim.close();
+    }
+  });
+});

@@ -291,6 +291,23 @@ export async function startBrpSimulator(
       send(res, 200, { aantal: afnemersindicaties.size });
       return;
     }
+    // Simulator control (not part of the BRP API): change a person (pushed as a spontaneous mutation) or the mode.
+    if (url.endsWith('/_sim/mutaties') && req.method === 'POST') {
+      const body = JSON.parse((await readBody(req)) || '{}') as { burgerservicenummer?: string } & BrpMutatie;
+      const { burgerservicenummer, ...mutatie } = body;
+      const bekend = typeof burgerservicenummer === 'string' && personen.has(burgerservicenummer);
+      const verstuurd = bekend ? await sim.muteer(burgerservicenummer, mutatie as BrpMutatie) : false;
+      send(res, bekend ? 200 : 404, { bekend, verstuurd });
+      return;
+    }
+    if (url.endsWith('/_sim/modus') && req.method === 'POST') {
+      const body = JSON.parse((await readBody(req)) || '{}') as { modus?: BrpModus; vertragingMs?: number };
+      send(res, 200, { modus: body.modus ?? modus });
+      if (body.modus === 'storing' || body.modus === 'traag' || body.modus === 'normaal') {
+        await sim.setModus(body.modus, body.vertragingMs ?? 0);
+      }
+      return;
+    }
     if (!PATHS.has(url)) {
       problem(res, url, 404, { code: 'notFound' });
       return;
@@ -378,7 +395,7 @@ export async function startBrpSimulator(
     return res.ok;
   };
 
-  return {
+  const sim: BrpSimulator = {
     url: `http://${host}:${port}/haalcentraal/api/brp`,
     port,
     personen,
@@ -406,4 +423,5 @@ export async function startBrpSimulator(
     },
     close: stop,
   };
+  return sim;
 }
