@@ -117,6 +117,8 @@ describe('BRP client', () => {
     await expect(client.raadpleeg('12345')).rejects.toSatisfy((e) => isBrpFout(e) && e.status === 400);
     await sim.setModus('storing');
     await expect(client.raadpleeg('999992806')).rejects.toSatisfy((e) => isBrpFout(e) && e.status === 503);
+    await sim.setModus('geweigerd');
+    await expect(client.raadpleeg('999992806')).rejects.toSatisfy((e) => isBrpFout(e) && e.status === 403);
     await sim.setModus('uit');
     await expect(client.raadpleeg('999992806')).rejects.toSatisfy(
       (e) => isBrpFout(e) && e.brpFout === 'netwerk',

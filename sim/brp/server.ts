@@ -9,7 +9,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { type BrpRij, loadBrpTestset, selectFields, toHcPersoon, VELDEN } from './brp-data.ts';
 
-export type BrpModus = 'normaal' | 'traag' | 'storing' | 'uit';
+/** normaal; traag (delay); storing (503); geweigerd (403, e.g. an expired authorisation); uit (not listening). */
+export type BrpModus = 'normaal' | 'traag' | 'storing' | 'geweigerd' | 'uit';
 
 export type BrpMutatie =
   | { soort: 'overlijden'; datum: string }
@@ -49,6 +50,7 @@ function send(res: ServerResponse, status: number, body: unknown, problem = fals
 function problem(res: ServerResponse, instance: string, status: number, extra: Record<string, unknown>) {
   const titles: Record<number, string> = {
     400: 'Een of meer parameters zijn niet juist.',
+    403: 'U bent niet geautoriseerd voor deze operatie.',
     404: 'Opgevraagde resource bestaat niet.',
     405: 'Methode niet toegestaan.',
     503: 'Bronservice BRP is tijdelijk niet beschikbaar.',
@@ -303,7 +305,12 @@ export async function startBrpSimulator(
     if (url.endsWith('/_sim/modus') && req.method === 'POST') {
       const body = JSON.parse((await readBody(req)) || '{}') as { modus?: BrpModus; vertragingMs?: number };
       send(res, 200, { modus: body.modus ?? modus });
-      if (body.modus === 'storing' || body.modus === 'traag' || body.modus === 'normaal') {
+      if (
+        body.modus === 'storing' ||
+        body.modus === 'traag' ||
+        body.modus === 'geweigerd' ||
+        body.modus === 'normaal'
+      ) {
         await sim.setModus(body.modus, body.vertragingMs ?? 0);
       }
       return;
@@ -323,6 +330,10 @@ export async function startBrpSimulator(
     }
     if (modus === 'storing') {
       problem(res, url, 503, { code: 'sourceUnavailable' });
+      return;
+    }
+    if (modus === 'geweigerd') {
+      problem(res, url, 403, { code: 'unauthorized' });
       return;
     }
     let body: unknown;

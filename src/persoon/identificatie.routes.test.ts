@@ -304,6 +304,37 @@ describe('Identificatie persoon in de melding (BRP)', () => {
     expect(r.body.signalen?.map((s) => s.code)).toEqual(['651']);
   });
 
+  it('a BRP refusal (403) is never "not found": accepted, in behandeling, no onderwijsnummer', async () => {
+    await t.brp.setModus('geweigerd');
+    try {
+      const metBsn = await post(
+        melding({
+          burgerservicenummer: '999994918',
+          geboortedatum: '2003-11-07',
+          geslacht: 'V',
+          postcode: '2551JV',
+        }),
+      );
+      const zonder = await post(
+        melding({
+          leerlingnummer: 'L8',
+          geboortedatum: '2008-02-03',
+          geslacht: 'M',
+          postcode: '9911AA',
+          achternaam: 'Weigering',
+        }),
+      );
+      for (const r of [metBsn, zonder]) {
+        expect(r.status, JSON.stringify(r.body)).toBe(200);
+        expect(r.body.persoon?.identificatie).toBe('in-behandeling');
+        expect(r.body.persoon?.onderwijsnummer).toBeUndefined();
+        expect(r.body.signalen?.map((s) => s.code)).toEqual(['652']);
+      }
+    } finally {
+      await t.brp.setModus('normaal');
+    }
+  });
+
   it('BRP down or failing: accepted, in behandeling, and a job completes the identification and signals the institution', async () => {
     while ((await t.worker.runOnce()) > 0) {
       // earlier tests' jobs (afnemersindicaties) first
