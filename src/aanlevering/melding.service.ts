@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { leerbedrijvenInMelding, teVerifieren } from '../bpv/bpv.ts';
+import { bpvOutboxEvents, bpvVerificatieJobs } from '../bpv/bpv.repository.ts';
+import { lookupLeerbedrijven, type SbbClient } from '../bpv/sbb.client.ts';
 import { sql, type Transaction } from 'kysely';
 import {
   buildVersieInserts,
@@ -32,6 +35,8 @@ export type IntakeDeps = {
   database: Database;
   referentie: () => IntakeReferentie;
   clock: Clock;
+  /** SBB's leerbedrijven services; without it BPV is stored unverified. */
+  sbb?: SbbClient | undefined;
 };
 
 export type Ctx = { actor: Actor; correlationId: string };
@@ -143,6 +148,12 @@ export async function processMelding(
     }
   }
 
+  // Never inside the transaction: ask SBB about the leerbedrijven this melding names first (docs/adr/0006).
+  const sbbUitslagen =
+    melding && !isAfkeurend(pre)
+      ? await lookupLeerbedrijven(deps.sbb, leerbedrijvenInMelding(melding.bpv))
+      : new Map();
+
   try {
     return await deps.database.db.transaction().execute(async (trx) => {
       // The person whose data this melding changes is locked in the same statement that archives the melding
@@ -203,6 +214,7 @@ export async function processMelding(
         huidig: state.huidig,
         elders: state.elders,
         vandaag: dutchDate(deps.clock.now()),
+        sbb: sbbUitslagen,
       });
       const bevindingen = [...pre, ...result.bevindingen];
       if (isAfkeurend(bevindingen)) {
@@ -274,6 +286,20 @@ export async function processMelding(
           ),
         );
       }
+      parts.push(
+        ...bpvVerificatieJobs(trx, {
+          brin: actor.brin,
+          persoonId,
+          meldingId,
+          items: teVerifieren(result.nieuw),
+        }),
+        ...bpvOutboxEvents(trx, {
+          brin: actor.brin,
+          geboortedatum: melding.persoon.geboortedatum,
+          meldingId,
+          nieuw: result.nieuw,
+        }),
+      );
       const status: MeldingStatus = bevindingen.length > 0 ? 'goedgekeurd-met-signalen' : 'goedgekeurd';
       const body: Record<string, unknown> = {
         meldingId,

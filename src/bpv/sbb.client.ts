@@ -1,0 +1,121 @@
+import type { Datum } from '../platform/dates.ts';
+import type { Erkenning, SbbUitslag } from './bpv.ts';
+
+/**
+ * Client for SBB's leerbedrijven services (DOMAIN.md §3.5): identificatie, verificatie and detailgegevens, as
+ * spoken by the SBB simulator (`sim/sbb/`). Every call has a timeout; the register never calls SBB inside a
+ * database transaction.
+ */
+
+export type Leerbedrijf = {
+  leerbedrijfId: string;
+  naam: string;
+  postcode: string;
+  huisnummer: string;
+  plaats: string;
+  erkenningen: Erkenning[];
+};
+
+export type Verificatie = {
+  leerbedrijfId: string;
+  crebo: string;
+  datum: Datum;
+  erkend: boolean;
+  signaalcode: string;
+  melding: string;
+  startdatum: Datum | null;
+  einddatum: Datum | null;
+};
+
+export type SbbClient = {
+  baseUrl: string;
+  /** Detailgegevens of one leerbedrijf; never throws: an unreachable SBB is `niet-beschikbaar`. */
+  leerbedrijf(leerbedrijfId: string): Promise<SbbUitslag>;
+  /** Identificatie: name + postcode (+ huisnummer) → matching leerbedrijven. Throws SbbNietBeschikbaar. */
+  identificeer(q: { naam?: string; postcode: string; huisnummer?: string }): Promise<Leerbedrijf[]>;
+  /** Verificatie: leerbedrijf-ID + crebo + date → erkend or not; undefined when SBB does not know the leerbedrijf. */
+  verifieer(q: { leerbedrijfId: string; crebo: string; datum: Datum }): Promise<Verificatie | undefined>;
+};
+
+export class SbbNietBeschikbaar extends Error {
+  override name = 'SbbNietBeschikbaar';
+}
+
+export function createSbbClient(opts: { baseUrl: string; timeoutMs?: number }): SbbClient {
+  const base = opts.baseUrl.replace(/\/+$/, '');
+  const timeoutMs = opts.timeoutMs ?? 2000;
+
+  async function get(path: string): Promise<{ status: number; body: unknown }> {
+    let res: Response;
+    try {
+      res = await fetch(`${base}${path}`, {
+        signal: AbortSignal.timeout(timeoutMs),
+        headers: { accept: 'application/json' },
+      });
+    } catch (error) {
+      throw new SbbNietBeschikbaar(`SBB niet bereikbaar: ${String(error)}`);
+    }
+    if (res.status >= 500) {
+      await res.body?.cancel();
+      throw new SbbNietBeschikbaar(`SBB antwoordde ${res.status}`);
+    }
+    const text = await res.text();
+    return { status: res.status, body: text.length > 0 ? (JSON.parse(text) as unknown) : undefined };
+  }
+
+  return {
+    baseUrl: base,
+    async leerbedrijf(leerbedrijfId) {
+      try {
+        const { status, body } = await get(`/leerbedrijven/${encodeURIComponent(leerbedrijfId)}`);
+        if (status === 404) {
+          return { status: 'onbekend' };
+        }
+        if (status !== 200) {
+          return { status: 'niet-beschikbaar', reden: `SBB antwoordde ${status}` };
+        }
+        const lb = body as Leerbedrijf;
+        return { status: 'bekend', naam: lb.naam, erkenningen: lb.erkenningen };
+      } catch (error) {
+        return { status: 'niet-beschikbaar', reden: String(error) };
+      }
+    },
+    async identificeer(q) {
+      const params = new URLSearchParams({ postcode: q.postcode });
+      if (q.naam) {
+        params.set('naam', q.naam);
+      }
+      if (q.huisnummer) {
+        params.set('huisnummer', q.huisnummer);
+      }
+      const { status, body } = await get(`/leerbedrijven?${params}`);
+      if (status !== 200) {
+        throw new SbbNietBeschikbaar(`SBB antwoordde ${status}`);
+      }
+      return (body as { leerbedrijven: Leerbedrijf[] }).leerbedrijven;
+    },
+    async verifieer(q) {
+      const params = new URLSearchParams({ leerbedrijfId: q.leerbedrijfId, crebo: q.crebo, datum: q.datum });
+      const { status, body } = await get(`/verificatie?${params}`);
+      if (status === 404) {
+        return undefined;
+      }
+      if (status !== 200) {
+        throw new SbbNietBeschikbaar(`SBB antwoordde ${status}`);
+      }
+      return body as Verificatie;
+    },
+  };
+}
+
+/** Asks SBB about every leerbedrijf, in parallel (before the transaction). */
+export async function lookupLeerbedrijven(
+  sbb: SbbClient | undefined,
+  ids: readonly string[],
+): Promise<Map<string, SbbUitslag>> {
+  if (!sbb || ids.length === 0) {
+    return new Map();
+  }
+  const uitslagen = await Promise.all(ids.map(async (id) => [id, await sbb.leerbedrijf(id)] as const));
+  return new Map(uitslagen);
+}
