@@ -5,7 +5,7 @@
  *   GET  /leerbedrijven/:id                             detailgegevens (404 when unknown)
  *   GET  /verificatie?leerbedrijfId=&crebo=&datum=      verificatie → { erkend, signaalcode, melding, startdatum, einddatum }
  *   GET  /leerplaatsen?crebo=                           zoeken: leerbedrijven erkend for a crebo today (all when no crebo)
- *   POST /abonnementen { url }                          mutatieservice: erkenning mutations are POSTed to url
+ *   POST /abonnementen { url, token? }                  mutatieservice: erkenning mutations are POSTed to url
  *   POST /erkenningen { leerbedrijfId, crebo, soort: 'ingetrokken'|'toegekend', datum }   change + push
  *   POST /bpv                                           BPV data from the register (WOT 24f lid 10)
  *   GET  /leerbedrijven/:id/bezetting                   occupancy: the BPV data received for the company
@@ -25,6 +25,7 @@ export type ErkenningMutatie = {
 
 /** The fields SBB may receive (WOT 24f lid 10); anything else in a BPV delivery is refused. */
 export const BPV_VELDEN = new Set([
+  'mutatie',
   'brin',
   'crebo',
   'codeKeuzedeel',
@@ -55,7 +56,7 @@ export async function startSbbSim(args: {
   vandaag?: () => string;
 }): Promise<SbbSim> {
   const leerbedrijven = new Map(args.leerbedrijven.map((l) => [l.leerbedrijfId, structuredClone(l)]));
-  const abonnees = new Set<string>();
+  const abonnees = new Map<string, string | undefined>();
   const bezetting = new Map<string, Record<string, unknown>[]>();
   let modus: SbbModus = 'normaal';
   let vertragingMs = 3000;
@@ -89,10 +90,13 @@ export async function startSbbSim(args: {
       lb.erkenningen.push({ crebo: m.crebo, begindatum: m.datum, einddatum: null });
     }
     await Promise.all(
-      [...abonnees].map((url) =>
+      [...abonnees].map(([url, token]) =>
         fetch(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: {
+            'content-type': 'application/json',
+            ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+          },
           body: JSON.stringify(m),
           signal: AbortSignal.timeout(5000),
         })
@@ -168,11 +172,11 @@ export async function startSbbSim(args: {
       return send(res, 200, { leerbedrijven: hits });
     }
     if (req.method === 'POST' && path === '/abonnementen') {
-      const b = (await readBody(req)) as { url?: string };
+      const b = (await readBody(req)) as { url?: string; token?: string };
       if (!b.url) {
         return send(res, 400, { fout: 'url ontbreekt' });
       }
-      abonnees.add(b.url);
+      abonnees.set(b.url, b.token);
       return send(res, 201, { url: b.url });
     }
     if (req.method === 'POST' && path === '/erkenningen') {

@@ -46,6 +46,9 @@ export function bpvVerificatieJobs(
   ];
 }
 
+/** Job soort: deliver one BPV change's data to SBB (WOT 24f lid 10), durable and retried. */
+export const SBB_BPV_LEVERING_JOB = 'sbb.bpv-levering';
+
 /** Event type: a BPV changed (for bekostiging, and the source of SBB's occupancy data). */
 export const BPV_GEWIJZIGD = 'nl.mbo-register.bpv.gewijzigd';
 
@@ -73,6 +76,7 @@ export function bpvOutboxEvents(
           meldingId: args.meldingId,
           mutatie: b.verwijderd ? 'verwijderen' : b.mutatie,
           sbb: {
+            mutatie: b.verwijderd ? 'verwijderen' : b.mutatie,
             brin: args.brin,
             crebo: bpvCrebo(s, b) ?? null,
             codeKeuzedeel: b.codeKeuzedeel,
@@ -99,5 +103,14 @@ export function bpvOutboxEvents(
       });
     }
   }
-  return events.length > 0 ? [trx.insertInto('outboxEvent').values(events)] : [];
+  if (events.length === 0) {
+    return [];
+  }
+  // The SBB part of every event is also a delivery job for SBB (bezetting stageplekken).
+  const leveringen = events.map((e) => ({
+    soort: SBB_BPV_LEVERING_JOB,
+    sleutel: null,
+    data: JSON.stringify((JSON.parse(e.data) as { sbb: unknown }).sbb),
+  }));
+  return [trx.insertInto('outboxEvent').values(events), trx.insertInto('job').values(leveringen)];
 }

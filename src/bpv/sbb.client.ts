@@ -35,6 +35,10 @@ export type SbbClient = {
   identificeer(q: { naam?: string; postcode: string; huisnummer?: string }): Promise<Leerbedrijf[]>;
   /** Verificatie: leerbedrijf-ID + crebo + date → erkend or not; undefined when SBB does not know the leerbedrijf. */
   verifieer(q: { leerbedrijfId: string; crebo: string; datum: Datum }): Promise<Verificatie | undefined>;
+  /** Leveren BPV-gegevens: one BPV change with exactly the fields WOT 24f lid 10 allows. Throws when not accepted. */
+  leverBpv(data: Record<string, unknown>): Promise<void>;
+  /** Mutatieservice: subscribe `url` (with a bearer token) to erkenning mutations. */
+  abonneer(url: string, token?: string): Promise<void>;
 };
 
 export class SbbNietBeschikbaar extends Error {
@@ -61,6 +65,24 @@ export function createSbbClient(opts: { baseUrl: string; timeoutMs?: number }): 
     }
     const text = await res.text();
     return { status: res.status, body: text.length > 0 ? (JSON.parse(text) as unknown) : undefined };
+  }
+
+  async function post(path: string, body: unknown): Promise<void> {
+    let res: Response;
+    try {
+      res = await fetch(`${base}${path}`, {
+        method: 'POST',
+        signal: AbortSignal.timeout(timeoutMs),
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    } catch (error) {
+      throw new SbbNietBeschikbaar(`SBB niet bereikbaar: ${String(error)}`);
+    }
+    const text = await res.text();
+    if (res.status >= 300) {
+      throw new SbbNietBeschikbaar(`SBB antwoordde ${res.status}: ${text.slice(0, 200)}`);
+    }
   }
 
   return {
@@ -104,6 +126,12 @@ export function createSbbClient(opts: { baseUrl: string; timeoutMs?: number }): 
         throw new SbbNietBeschikbaar(`SBB antwoordde ${status}`);
       }
       return body as Verificatie;
+    },
+    async leverBpv(data) {
+      await post('/bpv', data);
+    },
+    async abonneer(url, token) {
+      await post('/abonnementen', token === undefined ? { url } : { url, token });
     },
   };
 }
