@@ -148,13 +148,38 @@ export const CODES = {
   bpvAfsluitdatum: def('665', 'S', 32, 'Afsluitdatum van de POK ligt na de begindatum van de BPV'),
   bblZonderBpv: def('666', 'S', 37, 'BBL-inschrijving zonder BPV-overeenkomst'),
   leerbedrijfOnbekend: def('667', 'A', 33, 'Leerbedrijf is niet bekend bij SBB'),
-  leerbedrijfNietErkend: def('668', 'S', 34, 'Leerbedrijf is niet erkend voor deze opleiding op de begindatum van de BPV'),
-  bpvCreboNietInOpleiding: def('669', 'S', undefined, 'De opleiding van de BPV hoort niet bij de opleiding van de inschrijving'),
+  leerbedrijfNietErkend: def(
+    '668',
+    'S',
+    34,
+    'Leerbedrijf is niet erkend voor deze opleiding op de begindatum van de BPV',
+  ),
+  bpvCreboNietInOpleiding: def(
+    '669',
+    'S',
+    undefined,
+    'De opleiding van de BPV hoort niet bij de opleiding van de inschrijving',
+  ),
   bpvVerificatieAlsnog: def('670', 'S', 35, 'Uitgestelde verificatie leerbedrijf: uitkomst'),
-  erkenningIngetrokken: def('671', 'S', 34, 'Erkenning van het leerbedrijf is ingetrokken terwijl de BPV loopt'),
+  erkenningIngetrokken: def(
+    '671',
+    'S',
+    34,
+    'Erkenning van het leerbedrijf is ingetrokken terwijl de BPV loopt',
+  ),
   bpvCreboOnbekend: def('672', 'A', 11, 'Opleidingcode van de BPV komt niet voor in CREBO'),
-  bpvOpleidingEnKeuzedeel: def('673', 'A', undefined, 'Een BPV is voor een opleiding óf een keuzedeel, niet beide'),
-  verificatieNietMogelijk: def('936', 'S', 35, 'Verificatie leerbedrijf bij SBB niet mogelijk; wordt later herhaald'),
+  bpvOpleidingEnKeuzedeel: def(
+    '673',
+    'A',
+    undefined,
+    'Een BPV is voor een opleiding óf een keuzedeel, niet beide',
+  ),
+  verificatieNietMogelijk: def(
+    '936',
+    'S',
+    35,
+    'Verificatie leerbedrijf bij SBB niet mogelijk; wordt later herhaald',
+  ),
 } as const satisfies Record<string, CodeDefinitie>;
 
 export type CodeNaam = keyof typeof CODES;

@@ -130,14 +130,18 @@ export const BpvRecordSchema = Type.Object(
     inschrijvingsvolgnummer: Volgnummer,
     bpvVolgnummer: Type.String({
       pattern: '^[A-Za-z0-9]{1,20}$',
-      description: 'Sleutel van de praktijkovereenkomst (POK) binnen de inschrijving, 1–20 letters en cijfers',
+      description:
+        'Sleutel van de praktijkovereenkomst (POK) binnen de inschrijving, 1–20 letters en cijfers',
     }),
     afsluitdatum: Type.Optional(Datum('Datum waarop de POK is opgesteld')),
     datumBegin: Type.Optional(Datum('Eerste dag van de BPV')),
     datumEindeGepland: Type.Optional(Datum('Geplande laatste dag van de BPV (inclusief)')),
     datumEindeWerkelijk: Type.Optional(Nullable(Datum('Werkelijke laatste dag van de BPV (inclusief)'))),
     omvang: Type.Optional(
-      Type.Union([Type.Integer({ minimum: 0, maximum: 9999, description: 'Totaal aantal BPV-uren' }), Type.Null()]),
+      Type.Union([
+        Type.Integer({ minimum: 0, maximum: 9999, description: 'Totaal aantal BPV-uren' }),
+        Type.Null(),
+      ]),
     ),
     leerbedrijfId: Type.Optional(
       Type.String({
@@ -146,10 +150,17 @@ export const BpvRecordSchema = Type.Object(
       }),
     ),
     opleidingcode: Type.Optional(
-      Nullable(Type.String({ pattern: '^[0-9]{5}$', description: 'Crebo waarvoor de BPV is; leeg = die van de inschrijving' })),
+      Nullable(
+        Type.String({
+          pattern: '^[0-9]{5}$',
+          description: 'Crebo waarvoor de BPV is; leeg = die van de inschrijving',
+        }),
+      ),
     ),
     codeKeuzedeel: Type.Optional(
-      Nullable(Type.String({ pattern: '^K[0-9]{4}$', description: 'Keuzedeel waarvoor de BPV is (bv. K0914)' })),
+      Nullable(
+        Type.String({ pattern: '^K[0-9]{4}$', description: 'Keuzedeel waarvoor de BPV is (bv. K0914)' }),
+      ),
     ),
   },
   { additionalProperties: false },

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { leerbedrijvenInMelding, teVerifieren } from '../bpv/bpv.ts';
-import { bpvOutboxEvents, bpvVerificatieJobs } from '../bpv/bpv.repository.ts';
-import { lookupLeerbedrijven, type SbbClient } from '../bpv/sbb.client.ts';
 import { sql, type Transaction } from 'kysely';
+import { bpvOutboxEvents, bpvVerificatieJobs } from '../bpv/bpv.repository.ts';
+import { leerbedrijvenInMelding, teVerifieren } from '../bpv/bpv.ts';
+import { lookupLeerbedrijven, type SbbClient } from '../bpv/sbb.client.ts';
 import {
   buildVersieInserts,
   executeWrites,

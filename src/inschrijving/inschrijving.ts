@@ -1,11 +1,11 @@
 import { type Bevinding, bevinding } from '../aanlevering/bevinding.ts';
-import { applyBpvRecord, type BpvState, checkBpv, type SbbUitslagen } from '../bpv/bpv.ts';
 import type {
   ExtraOndersteuningRecord,
   InschrijvingRecord,
   Melding,
   PeriodeRecord,
 } from '../aanlevering/melding.schema.ts';
+import { applyBpvRecord, type BpvState, checkBpv, type SbbUitslagen } from '../bpv/bpv.ts';
 import { ageOn, type Datum, dayNumber, overlaps, toDutch } from '../platform/dates.ts';
 import type { Mutatie } from '../platform/db-schema.ts';
 
