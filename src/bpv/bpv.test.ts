@@ -251,6 +251,16 @@ describe('BPV controles (pure)', () => {
     expect(codes(r)).toEqual(['619']);
   });
 
+  it('an inschrijving can be removed together with all its BPVs in one melding', () => {
+    const r = run(
+      [{ mutatie: 'verwijderen', inschrijvingsvolgnummer: '1', bpvVolgnummer: '1' }],
+      [{ ...inschrijving('BOL', [{ ...bestaandeBpv }]), datumInschrijving: '2026-10-01' }],
+      { inschrijvingen: [{ mutatie: 'verwijderen', inschrijvingsvolgnummer: '1' }] },
+    );
+    expect(codes(r)).toEqual([]);
+    expect(r.nieuw[0]?.bpv?.[0]).toMatchObject({ verwijderd: true, mutatie: 'verwijderen' });
+  });
+
   it('wijzigen keeps unchanged fields; verwijderen marks the BPV removed', () => {
     const w = run(
       [

@@ -45,6 +45,7 @@ export type BpvInschrijving = {
   datumUitschrijvingGepland: Datum;
   datumUitschrijvingWerkelijk: Datum | null;
   verwijderd: boolean;
+  mutatie?: Mutatie;
   periodes: readonly {
     datumBegin: Datum;
     opleidingcode: string;
@@ -95,6 +96,15 @@ export function applyBpvRecord(
   const nr = r.inschrijvingsvolgnummer;
   const sleutel = `${nr}/${r.bpvVolgnummer}`;
   const where = { record: 'bpv', sleutel };
+  if (
+    s?.verwijderd &&
+    s.mutatie === 'verwijderen' &&
+    r.mutatie === 'verwijderen' &&
+    s.bpv?.some((b) => b.bpvVolgnummer === r.bpvVolgnummer && b.mutatie === 'verwijderen')
+  ) {
+    // removed with its inschrijving by this same melding
+    return;
+  }
   if (!s || s.verwijderd) {
     bevindingen.push(
       bevinding(

@@ -323,7 +323,14 @@ export function applyMelding(input: ApplyInput): ApplyResult {
           return;
         }
         const afh = s.afhankelijken;
-        if (afh && afh.bpv + afh.resultaten > 0) {
+        // BPVs this melding removes too do not hold the inschrijving back.
+        const bpvWeg = new Set(
+          (melding.bpv ?? [])
+            .filter((r) => r.mutatie === 'verwijderen' && r.inschrijvingsvolgnummer === nr)
+            .map((r) => r.bpvVolgnummer),
+        );
+        const bpvBlijft = (s.bpv ?? []).filter((b) => !b.verwijderd && !bpvWeg.has(b.bpvVolgnummer)).length;
+        if (afh && Math.min(afh.bpv, bpvBlijft) + afh.resultaten > 0) {
           bevindingen.push(
             bevinding(
               'verwijderenMetAfhankelijken',
@@ -355,6 +362,10 @@ export function applyMelding(input: ApplyInput): ApplyResult {
         for (const o of s.ondersteuning.filter((x) => !x.verwijderd)) {
           o.verwijderd = true;
           o.mutatie = 'verwijderen';
+        }
+        for (const b of (s.bpv ?? []).filter((x) => !x.verwijderd)) {
+          b.verwijderd = true;
+          b.mutatie = 'verwijderen';
         }
         return;
       }

@@ -16,6 +16,10 @@ export type Config = Readonly<{
   authSecret: string | undefined;
   logLevel: string;
   dbPoolSize: number;
+  /** SBB's leerbedrijven services; undefined → `npm start` runs the SBB simulator on `sbbSimPort`. */
+  sbbUrl: string | undefined;
+  sbbTimeoutMs: number;
+  sbbSimPort: number;
 }>;
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -57,5 +61,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authSecret: env.AUTH_SECRET || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
     dbPoolSize: parsePort(env.DB_POOL_SIZE, 20),
+    sbbUrl: env.SBB_URL || undefined,
+    sbbTimeoutMs: parsePort(env.SBB_TIMEOUT_MS, 2000),
+    sbbSimPort: parsePort(env.SBB_SIM_PORT, 8091),
   });
 }
