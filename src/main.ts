@@ -60,7 +60,8 @@ if (sbbUrl === undefined) {
   const vandaag = dutchDate(new Date());
   const crebos = [...referentie.kwalificaties.values()]
     .filter((k) => k.soort === 'kwalificatie' && (k.geldigTot === null || k.geldigTot >= vandaag))
-    .map((k) => k.crebo);
+    .map((k) => k.crebo)
+    .sort();
   sbbSim = await startSbbSim({
     leerbedrijven: generateLeerbedrijven({
       seed: 1,
