@@ -407,7 +407,8 @@ export function checkBpv(
   }
   if (ctx.inschrijvingGewijzigd || (s.bpv ?? []).some((b) => b.mutatie)) {
     const bbl = s.periodes.find((p) => !p.verwijderd && p.leertraject === 'BBL' && p.indicatieBekostigbaar);
-    if (bbl && !(s.bpv ?? []).some((b) => !b.verwijderd)) {
+    // an enrolment that has ended is not chased for its BPV any more
+    if (bbl && s.datumUitschrijvingWerkelijk === null && !(s.bpv ?? []).some((b) => !b.verwijderd)) {
       out.push(
         bevinding(
           'bblZonderBpv',
