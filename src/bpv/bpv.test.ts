@@ -105,7 +105,12 @@ const bestaandeBpv: BpvState = {
   verwijderd: false,
 };
 
-function run(bpv: Melding['bpv'], huidig = [inschrijving()], extra: Partial<Melding> = {}) {
+function run(
+  bpv: Melding['bpv'],
+  huidig = [inschrijving()],
+  extra: Partial<Melding> = {},
+  vandaag = '2026-09-15',
+) {
   const melding: Melding = {
     berichtId: 'b1',
     brin: '91ZA',
@@ -119,7 +124,7 @@ function run(bpv: Melding['bpv'], huidig = [inschrijving()], extra: Partial<Meld
     referentie,
     huidig,
     elders: [],
-    vandaag: '2026-09-15',
+    vandaag,
     sbb,
   });
 }
@@ -195,17 +200,26 @@ describe('BPV controles (pure)', () => {
     expect(r.bevindingen).toMatchObject([{ code: '665', ernst: 'S', regel: 32 }]);
   });
 
-  it('666: BBL without BPV is signalled; with BPV it is not', () => {
+  it('666: BBL without a BPV running on 1 October is signalled once 1 October has come (rule 37)', () => {
     const periode = {
       mutatie: 'wijzigen' as const,
       inschrijvingsvolgnummer: '1',
       datumBegin: '2026-08-01',
       onderwijslocatie: '100X001',
     };
-    expect(codes(run(undefined, [inschrijving('BBL')], { periodes: [periode] }))).toEqual(['666']);
-    expect(
-      codes(run([bpvRecord({ leerbedrijfId: ERKEND })], [inschrijving('BBL')], { periodes: [periode] })),
-    ).toEqual([]);
+    const r = run(undefined, [inschrijving('BBL')], { periodes: [periode] }, '2026-10-02');
+    expect(r.bevindingen).toMatchObject([{ code: '666', ernst: 'S', regel: 37 }]);
+    expect(r.bevindingen[0]?.tekst).toContain('31-12-2026');
+    // before 1 October: nothing to miss yet
+    expect(codes(run(undefined, [inschrijving('BBL')], { periodes: [periode] }, '2026-09-30'))).toEqual([]);
+    // a BPV running on 1 October
+    const bpv = [bpvRecord({ leerbedrijfId: ERKEND, afsluitdatum: '2026-09-01', datumBegin: '2026-09-14' })];
+    expect(codes(run(bpv, [inschrijving('BBL')], { periodes: [periode] }, '2026-10-02'))).toEqual([]);
+    // a BPV that starts after 1 October does not cover it
+    const laat = [bpvRecord({ leerbedrijfId: ERKEND, afsluitdatum: '2026-10-01', datumBegin: '2026-10-02' })];
+    expect(codes(run(laat, [inschrijving('BBL')], { periodes: [periode] }, '2026-10-02'))).toEqual(['666']);
+    // BOL is not concerned
+    expect(codes(run(undefined, [inschrijving('BOL')], { periodes: [periode] }, '2026-10-02'))).toEqual([]);
   });
 
   it('667: a leerbedrijf SBB does not know rejects (rule 33)', () => {

@@ -312,6 +312,7 @@ export function checkBpv(
     sbb: SbbUitslagen;
     /** Was the inschrijving or one of its periodes changed by this melding? */
     inschrijvingGewijzigd: boolean;
+    vandaag: Datum;
   },
 ): Bevinding[] {
   const out: Bevinding[] = [];
@@ -406,20 +407,53 @@ export function checkBpv(
     out.push(...checkErkenning(s, b, ctx));
   }
   if (ctx.inschrijvingGewijzigd || (s.bpv ?? []).some((b) => b.mutatie)) {
-    const bbl = s.periodes.find((p) => !p.verwijderd && p.leertraject === 'BBL' && p.indicatieBekostigbaar);
-    // an enrolment that has ended is not chased for its BPV any more
-    if (bbl && s.datumUitschrijvingWerkelijk === null && !(s.bpv ?? []).some((b) => !b.verwijderd)) {
+    const teldatum = bblZonderBpvOp(s, ctx.vandaag);
+    if (teldatum !== undefined) {
       out.push(
         bevinding(
           'bblZonderBpv',
           { record: 'inschrijving', sleutel: nr },
-          `Inschrijving ${nr} is BBL maar heeft geen BPV-overeenkomst. Lever de BPV; zonder BPV op 1 oktober ` +
-            '(uiterlijk geleverd op 31 december) telt de inschrijving niet mee voor de bekostiging.',
+          `Inschrijving ${nr} is op ${toDutch(teldatum)} BBL maar heeft geen BPV-overeenkomst die die dag loopt. ` +
+            `Lever de BPV uiterlijk op 31-12-${teldatum.slice(0, 4)}; anders telt de inschrijving op ${toDutch(teldatum)} ` +
+            'niet mee voor de bekostiging.',
         ),
       );
     }
   }
   return out;
+}
+
+/**
+ * Rule 37: the last 1 October (on or before `vandaag`) within the inschrijving on which it is a funded BBL
+ * enrolment without a BPV running that day; undefined when there is none. An enrolment that has ended is not
+ * chased any more; before 1 October has come there is nothing to miss yet.
+ */
+export function bblZonderBpvOp(s: BpvInschrijving, vandaag: Datum): Datum | undefined {
+  if (s.datumUitschrijvingWerkelijk !== null) {
+    return undefined;
+  }
+  const periodes = s.periodes
+    .filter((p) => !p.verwijderd)
+    .sort((x, y) => (x.datumBegin < y.datumBegin ? -1 : 1));
+  const eind = eindeInschrijving(s) < vandaag ? eindeInschrijving(s) : vandaag;
+  let teldatum: Datum | undefined;
+  for (let y = Number(eind.slice(0, 4)); y >= Number(s.datumInschrijving.slice(0, 4)); y--) {
+    const t = `${y}-10-01`;
+    if (t >= s.datumInschrijving && t <= eind) {
+      teldatum = t;
+      break;
+    }
+  }
+  if (teldatum === undefined) {
+    return undefined;
+  }
+  const t = teldatum;
+  const periode = periodes.filter((p) => p.datumBegin <= t).at(-1);
+  if (!periode || periode.leertraject !== 'BBL' || !periode.indicatieBekostigbaar) {
+    return undefined;
+  }
+  const gedekt = (s.bpv ?? []).some((b) => !b.verwijderd && b.datumBegin <= t && t <= eindeBpv(b));
+  return gedekt ? undefined : t;
 }
 
 /** Rules 33–35: the leerbedrijf per SBB. Sets `b.erkenning` when SBB was asked about this leerbedrijf. */

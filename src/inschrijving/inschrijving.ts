@@ -206,6 +206,7 @@ export function applyMelding(input: ApplyInput): ApplyResult {
           kwalificaties: input.referentie.kwalificaties,
           sbb: input.sbb ?? new Map(),
           inschrijvingGewijzigd: gewijzigd,
+          vandaag,
         }),
       );
     }
@@ -329,8 +330,10 @@ export function applyMelding(input: ApplyInput): ApplyResult {
             .filter((r) => r.mutatie === 'verwijderen' && r.inschrijvingsvolgnummer === nr)
             .map((r) => r.bpvVolgnummer),
         );
-        const bpvBlijft = (s.bpv ?? []).filter((b) => !b.verwijderd && !bpvWeg.has(b.bpvVolgnummer)).length;
-        if (afh && Math.min(afh.bpv, bpvBlijft) + afh.resultaten > 0) {
+        const bpvBlijft = afh
+          ? afh.bpv - (s.bpv ?? []).filter((b) => !b.verwijderd && bpvWeg.has(b.bpvVolgnummer)).length
+          : 0;
+        if (afh && bpvBlijft + afh.resultaten > 0) {
           bevindingen.push(
             bevinding(
               'verwijderenMetAfhankelijken',
