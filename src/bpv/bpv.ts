@@ -449,7 +449,7 @@ export function bblZonderBpvOp(s: BpvInschrijving, vandaag: Datum): Datum | unde
   }
   const t = teldatum;
   const periode = periodes.filter((p) => p.datumBegin <= t).at(-1);
-  if (!periode || periode.leertraject !== 'BBL' || !periode.indicatieBekostigbaar) {
+  if (periode?.leertraject !== 'BBL' || !periode.indicatieBekostigbaar) {
     return undefined;
   }
   const gedekt = (s.bpv ?? []).some((b) => !b.verwijderd && b.datumBegin <= t && t <= eindeBpv(b));
