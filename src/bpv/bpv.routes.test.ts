@@ -265,11 +265,14 @@ describe('BPV over HTTP, with the SBB simulator', () => {
     }
     await w.stop();
     const signalen = (await get('/koppelvlak/v1/signalen')).json() as {
-      signalen: { code: string; tekst: string }[];
+      signalen: { code: string; tekst: string; meldingId: string | null }[];
     };
     const ingetrokken = signalen.signalen.filter((s) => s.code === '671');
     expect(ingetrokken.length).toBeGreaterThan(0);
-    expect(ingetrokken[0]?.tekst).toContain(ERKEND);
+    // only BPVs at the leerbedrijf whose erkenning was withdrawn
+    expect(ingetrokken.every((s) => s.tekst.includes(ERKEND) && !s.tekst.includes(NIET_ERKEND))).toBe(true);
+    // the melding that delivered the BPV, so the institution finds the student in its archive
+    expect(ingetrokken.every((s) => s.meldingId !== null)).toBe(true);
   });
 
   it('the push route is for SBB only', async () => {

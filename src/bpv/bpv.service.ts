@@ -94,8 +94,13 @@ export function verwerkErkenningMutatie(deps: Pick<BpvJobDeps, 'db' | 'kwalifica
       opleidingcode: string | null;
       periodecodes: string[];
       einde: string;
+      meldingId: string;
+      leerlingnummer: string | null;
     }>`
       select i.brin, i.persoon_id::text as persoon_id, i.inschrijvingsvolgnummer, b.bpv_volgnummer, bv.opleidingcode,
+             bv.melding_id::text as melding_id,
+             (select g.leerlingnummer from persoon_gegevens g
+              where g.persoon_id = i.persoon_id and g.brin = i.brin and g.registered_until is null) as leerlingnummer,
              coalesce(bv.datum_einde_werkelijk, bv.datum_einde_gepland)::text as einde,
              array(select distinct pv.opleidingcode from inschrijvingsperiode_versie pv
                    where pv.inschrijving_id = i.id and pv.registered_until is null and not pv.verwijderd) as periodecodes
@@ -114,12 +119,13 @@ export function verwerkErkenningMutatie(deps: Pick<BpvJobDeps, 'db' | 'kwalifica
         'erkenningIngetrokken',
         { record: 'bpv', sleutel: `${r.inschrijvingsvolgnummer}/${r.bpvVolgnummer}` },
         `SBB heeft de erkenning van leerbedrijf ${m.leerbedrijfId} voor ${m.crebo} ingetrokken per ${toDutch(m.datum)}. ` +
-          `BPV ${r.bpvVolgnummer} van inschrijving ${r.inschrijvingsvolgnummer} loopt tot ${toDutch(r.einde)}; ` +
+          `BPV ${r.bpvVolgnummer} van inschrijving ${r.inschrijvingsvolgnummer}` +
+          `${r.leerlingnummer ? ` (leerlingnummer ${r.leerlingnummer})` : ''} loopt tot ${toDutch(r.einde)}; ` +
           'zoek met de deelnemer een ander, erkend leerbedrijf.',
       );
       await sql`
-        insert into signaal (brin, persoon_id, code, ernst, regel, record_soort, record_sleutel, tekst)
-        select ${r.brin}, ${r.persoonId}, ${b.code}, ${b.ernst}, ${b.regel ?? null}, ${b.record}, ${b.sleutel ?? null}, ${b.tekst}
+        insert into signaal (brin, melding_id, persoon_id, code, ernst, regel, record_soort, record_sleutel, tekst)
+        select ${r.brin}, ${r.meldingId}, ${r.persoonId}, ${b.code}, ${b.ernst}, ${b.regel ?? null}, ${b.record}, ${b.sleutel ?? null}, ${b.tekst}
         where not exists (select 1 from signaal where brin = ${r.brin} and persoon_id = ${r.persoonId}
                             and code = ${b.code} and tekst = ${b.tekst})
       `.execute(deps.db);
