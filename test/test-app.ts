@@ -34,7 +34,10 @@ export async function createTestApp(opts: { clock?: Clock; sbbUrl?: string } = {
     referentie: () => referentie,
     clock: opts.clock ?? fixedClock('2026-09-15T10:00:00Z'),
     authSecret: TEST_SECRET,
-    sbb: opts.sbbUrl === undefined ? undefined : createSbbClient({ baseUrl: opts.sbbUrl, timeoutMs: 1000 }),
+    sbb:
+      opts.sbbUrl === undefined
+        ? undefined
+        : createSbbClient({ baseUrl: opts.sbbUrl, timeoutMs: 1000, pauseMs: 0 }),
   });
   await app.ready();
   return {

@@ -45,9 +45,21 @@ export class SbbNietBeschikbaar extends Error {
   override name = 'SbbNietBeschikbaar';
 }
 
-export function createSbbClient(opts: { baseUrl: string; timeoutMs?: number }): SbbClient {
+/**
+ * `pauseMs`: after SBB failed a look-up, further look-ups answer `niet-beschikbaar` at once for this long, so an
+ * unreachable or slow SBB costs the intake one time-out per pause rather than one per melding (0 = never pause).
+ */
+export function createSbbClient(opts: {
+  baseUrl: string;
+  timeoutMs?: number;
+  pauseMs?: number;
+  now?: () => number;
+}): SbbClient {
   const base = opts.baseUrl.replace(/\/+$/, '');
   const timeoutMs = opts.timeoutMs ?? 2000;
+  const pauseMs = opts.pauseMs ?? 5000;
+  const now = opts.now ?? Date.now;
+  let pauseUntil = 0;
 
   async function get(path: string): Promise<{ status: number; body: unknown }> {
     let res: Response;
@@ -88,6 +100,9 @@ export function createSbbClient(opts: { baseUrl: string; timeoutMs?: number }): 
   return {
     baseUrl: base,
     async leerbedrijf(leerbedrijfId) {
+      if (now() < pauseUntil) {
+        return { status: 'niet-beschikbaar', reden: 'SBB faalde kort geleden; even niet gevraagd' };
+      }
       try {
         const { status, body } = await get(`/leerbedrijven/${encodeURIComponent(leerbedrijfId)}`);
         if (status === 404) {
@@ -99,6 +114,7 @@ export function createSbbClient(opts: { baseUrl: string; timeoutMs?: number }): 
         const lb = body as Leerbedrijf;
         return { status: 'bekend', naam: lb.naam, erkenningen: lb.erkenningen };
       } catch (error) {
+        pauseUntil = now() + pauseMs;
         return { status: 'niet-beschikbaar', reden: String(error) };
       }
     },
