@@ -96,8 +96,19 @@ export function bpvOutboxEvents(
             afsluitdatum: b.afsluitdatum,
             datumBegin: b.datumBegin,
             einde: b.datumEindeWerkelijk ?? b.datumEindeGepland,
-            // the teldata (1 October, 1 February) this BPV runs on; for BBL, rule 37 counts 1 October
+            // the teldata (1 October, 1 February) this BPV runs on
             teldata: b.verwijderd ? [] : teldata(b.datumBegin, b.datumEindeWerkelijk ?? b.datumEindeGepland),
+            // rule 37: a BBL enrolment counts on 1 October when a BPV runs that day and its POK is concluded by
+            // 31 December (the delivery date is the melding's)
+            bbl1Oktober:
+              leertraject === 'BBL' && !b.verwijderd
+                ? teldata(b.datumBegin, b.datumEindeWerkelijk ?? b.datumEindeGepland)
+                    .filter((t) => t.endsWith('-10-01'))
+                    .map((t) => ({
+                      teldatum: t,
+                      afgeslotenUiterlijk31December: b.afsluitdatum <= `${t.slice(0, 4)}-12-31`,
+                    }))
+                : [],
           },
         }),
       });

@@ -90,6 +90,20 @@ describe('BPV over HTTP, with the SBB simulator', () => {
       .select(['erkenning', 'omvang', 'mutatie'])
       .execute();
     expect(rows).toEqual([{ erkenning: 'erkend', omvang: 800, mutatie: 'toevoegen' }]);
+    // the event for bekostiging and SBB
+    const events = await t.database.db
+      .selectFrom('outboxEvent')
+      .where('type', '=', 'nl.mbo-register.bpv.gewijzigd')
+      .where('subject', '=', `leerbedrijf/${ERKEND}`)
+      .select('data')
+      .execute();
+    expect(events[0]?.data).toMatchObject({
+      sbb: { leerweg: 'BBL', leerbedrijfId: ERKEND, crebo: '25150', leeftijdBijBegin: 22 },
+      bekostiging: {
+        leertraject: 'BBL',
+        bbl1Oktober: [{ teldatum: '2026-10-01', afgeslotenUiterlijk31December: true }],
+      },
+    });
   });
 
   it('signals a BPV at a leerbedrijf that is not erkend on the start date (668), and stores it', async () => {
