@@ -23,6 +23,7 @@ import type { Database } from '../platform/db.ts';
 import type { DB, MeldingStatus } from '../platform/db-schema.ts';
 import { AppError, problem } from '../platform/problem.ts';
 import { type Bevinding, bevinding, isAfkeurend } from './bevinding.ts';
+import { CODES } from './codes.ts';
 import { checkAdres, checkPgn, checkShape } from './melding.controles.ts';
 import type { Melding, PersoonInput } from './melding.schema.ts';
 
@@ -49,12 +50,36 @@ export type MeldingUitkomst = {
 
 export const MELDINGEN_PATH = '/koppelvlak/v1/meldingen';
 
-/** sha256 of the canonical content: keys sorted, strings NFC-normalised, whitespace irrelevant. */
-export function canonicalHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+/** Codes whose finding is drawn from other institutions' data (rule 30). */
+const OVER_ANDERE_INSTELLINGEN = new Set([CODES.andereInstelling.code]);
+
+/** At most this many findings are stored and answered per melding; the rest are counted in one 647. */
+export const MAX_BEVINDINGEN = 100;
+
+/** Caps the findings of one melding, so a small request cannot produce thousands of rows. */
+export function begrens(bevindingen: Bevinding[]): Bevinding[] {
+  if (bevindingen.length <= MAX_BEVINDINGEN) {
+    return bevindingen;
+  }
+  const rest = bevindingen.length - (MAX_BEVINDINGEN - 1);
+  return [
+    ...bevindingen.slice(0, MAX_BEVINDINGEN - 1),
+    bevinding(
+      'teveelBevindingen',
+      { record: 'melding' },
+      `En nog ${rest} bevindingen die dit antwoord niet toont. Herstel eerst de getoonde en lever de melding opnieuw.`,
+    ),
+  ];
 }
 
-function canonicalJson(value: unknown): string {
+/** sha256 of the canonical content: keys sorted, strings NFC-normalised, whitespace irrelevant. */
+export function canonicalHash(value: unknown): string {
+  return createHash('sha256')
+    .update(canonicalJson(value) ?? 'undefined')
+    .digest('hex');
+}
+
+function canonicalJson(value: unknown): string | undefined {
   if (Array.isArray(value)) {
     return `[${value.map(canonicalJson).join(',')}]`;
   }
@@ -68,6 +93,11 @@ function canonicalJson(value: unknown): string {
     return JSON.stringify(value.normalize('NFC'));
   }
   return JSON.stringify(value);
+}
+
+/** PostgreSQL's timestamptz text (UTC session) as ISO 8601. */
+function isoTijd(pg: string): string {
+  return new Date(pg.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00')).toISOString();
 }
 
 function sha256(text: string): string {
@@ -119,9 +149,12 @@ export async function processMelding(
     typeof obj.berichtId === 'string' && /^[A-Za-z0-9._:-]{1,100}$/.test(obj.berichtId)
       ? obj.berichtId
       : null;
-  const inhoudSha256 = canonicalHash(parsed);
-
   const shape = checkShape(parsed);
+  // A body too deeply nested to be a melding is compared as bytes (the canonical form recurses).
+  const inhoudSha256 = shape.bevindingen.some((b) => b.code === CODES.teDiep.code)
+    ? sha256(raw)
+    : canonicalHash(parsed);
+
   const pre: Bevinding[] = [...shape.bevindingen];
   const melding = shape.melding;
   const referentie = deps.referentie();
@@ -189,9 +222,7 @@ export async function processMelding(
         return replay(trx, actor.brin, berichtId ?? '', inhoudSha256);
       }
       const meldingId = inserted.id;
-      const ontvangenOp = new Date(
-        inserted.ontvangenOp.replace(' ', 'T').replace(/\+00$/, 'Z'),
-      ).toISOString();
+      const ontvangenOp = isoTijd(inserted.ontvangenOp);
       const instance = `${MELDINGEN_PATH}/${meldingId}`;
 
       if (!melding || !instelling || isAfkeurend(pre)) {
@@ -218,12 +249,15 @@ export async function processMelding(
       });
       const bevindingen = [...pre, ...result.bevindingen];
       if (isAfkeurend(bevindingen)) {
+        // A rejected melding stores nothing, so it must not reveal anything either: no signals drawn from
+        // other institutions' data (else a made-up melding could probe where a BSN is enrolled).
+        const eigen = bevindingen.filter((b) => !OVER_ANDERE_INSTELLINGEN.has(b.code));
         return reject(trx, {
           meldingId,
           berichtId,
           instance,
           brin: actor.brin,
-          bevindingen,
+          bevindingen: eigen,
           persoonId: state.persoonId,
         });
       }
@@ -300,7 +334,8 @@ export async function processMelding(
           nieuw: result.nieuw,
         }),
       );
-      const status: MeldingStatus = bevindingen.length > 0 ? 'goedgekeurd-met-signalen' : 'goedgekeurd';
+      const signalen = begrens(bevindingen);
+      const status: MeldingStatus = signalen.length > 0 ? 'goedgekeurd-met-signalen' : 'goedgekeurd';
       const body: Record<string, unknown> = {
         meldingId,
         berichtId: melding.berichtId,
@@ -311,7 +346,7 @@ export async function processMelding(
             ? { burgerservicenummer: pgn.bsn }
             : { onderwijsnummer: pgn.onderwijsnummer ?? undefined },
         verwerkt: result.verwerkt,
-        signalen: bevindingen,
+        signalen,
       };
       parts.push(
         trx.insertInto('auditLog').values({
@@ -330,7 +365,7 @@ export async function processMelding(
         status,
         httpStatus: 200,
         body,
-        bevindingen,
+        bevindingen: signalen,
         parts,
       });
       return { httpStatus: 200, body, replayed: false };
@@ -381,7 +416,7 @@ async function replay(
       code: 'melding.bericht-id-hergebruikt',
       title: 'BerichtId al gebruikt',
       detail:
-        `BerichtId ${berichtId} is al gebruikt voor een melding met andere inhoud (melding ${existing.id}, ontvangen ${existing.ontvangenOp}). ` +
+        `BerichtId ${berichtId} is al gebruikt voor een melding met andere inhoud (melding ${existing.id}, ontvangen ${isoTijd(existing.ontvangenOp)}). ` +
         'Een herhaalde zending moet precies dezelfde inhoud hebben; gebruik voor een nieuwe of herstelde melding een nieuw berichtId.',
       extras: { meldingId: existing.id },
     });
@@ -405,6 +440,7 @@ async function reject(
   },
 ): Promise<MeldingUitkomst> {
   const aantalA = args.bevindingen.filter((b) => b.ernst === 'A').length;
+  const bevindingen = begrens(args.bevindingen);
   const body = problem({
     status: 422,
     code: 'melding.afgekeurd',
@@ -417,7 +453,7 @@ async function reject(
       meldingId: args.meldingId,
       berichtId: args.berichtId,
       meldingStatus: 'afgekeurd',
-      bevindingen: args.bevindingen,
+      bevindingen,
     },
   });
   await finish(trx, {
@@ -427,7 +463,7 @@ async function reject(
     status: 'afgekeurd',
     httpStatus: 422,
     body,
-    bevindingen: args.bevindingen,
+    bevindingen,
   });
   return { httpStatus: 422, body, replayed: false };
 }
@@ -447,6 +483,7 @@ async function finish(
 ): Promise<void> {
   const parts: WritePart[] = [...(args.parts ?? [])];
   if (args.bevindingen.length > 0) {
+    // args.bevindingen is already capped (begrens) by the caller.
     parts.push(
       trx.insertInto('signaal').values(
         args.bevindingen.map((b) => ({

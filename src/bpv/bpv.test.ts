@@ -293,6 +293,11 @@ describe('BPV controles (pure)', () => {
       omvang: 600,
       datumEindeWerkelijk: '2027-01-31',
     });
+    const zelfde = run(
+      [{ mutatie: 'wijzigen', inschrijvingsvolgnummer: '1', bpvVolgnummer: '1', omvang: 600 }],
+      [inschrijving('BOL', [{ ...bestaandeBpv }])],
+    );
+    expect(zelfde.nieuw[0]?.bpv?.[0]?.mutatie).toBeUndefined();
     const v = run(
       [{ mutatie: 'verwijderen', inschrijvingsvolgnummer: '1', bpvVolgnummer: '1' }],
       [inschrijving('BOL', [{ ...bestaandeBpv }])],

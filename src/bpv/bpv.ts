@@ -198,6 +198,7 @@ export function applyBpvRecord(
         'opleidingcode',
         'codeKeuzedeel',
       ] as const;
+      const voor = JSON.stringify(current);
       for (const f of velden) {
         const v = r[f];
         if (v !== undefined) {
@@ -210,7 +211,10 @@ export function applyBpvRecord(
       if (r.codeKeuzedeel) {
         current.opleidingcode = null;
       }
-      mark(current, 'wijzigen');
+      // an unchanged wijzigen writes no new version
+      if (JSON.stringify(current) !== voor) {
+        mark(current, 'wijzigen');
+      }
       return;
     }
     case 'verwijderen': {
