@@ -201,11 +201,12 @@ describe('BPV controles (pure)', () => {
   });
 
   it('666: BBL without a BPV running on 1 October is signalled once 1 October has come (rule 37)', () => {
+    // a change of the enrolment (the planned end) makes the register look at it again
     const periode = {
       mutatie: 'wijzigen' as const,
       inschrijvingsvolgnummer: '1',
       datumBegin: '2026-08-01',
-      onderwijslocatie: '100X001',
+      onderwijsaanbieder: '100A001',
     };
     const r = run(undefined, [inschrijving('BBL')], { periodes: [periode] }, '2026-10-02');
     expect(r.bevindingen).toMatchObject([{ code: '666', ernst: 'S', regel: 37 }]);
