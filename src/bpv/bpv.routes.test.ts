@@ -231,6 +231,47 @@ describe('BPV over HTTP, with the SBB simulator', () => {
     expect(later[0]?.tekst).toContain('Uitgestelde verificatie');
   });
 
+  it('SBB down, then erkend: the later verification reports 670 on the terugkoppeling', async () => {
+    sbb.setModus('down');
+    const res = await post(bblMetBpv({ leerbedrijfId: ERKEND }));
+    sbb.setModus('normaal');
+    expect(codes(res)).toEqual(['936']);
+    const meldingId = (res.json() as { meldingId: string }).meldingId;
+    const w = worker();
+    await w.runOnce();
+    await w.stop();
+    const signalen = (await get('/koppelvlak/v1/signalen')).json() as {
+      signalen: { code: string; meldingId: string; tekst: string }[];
+    };
+    expect(signalen.signalen.filter((s) => s.meldingId === meldingId && s.code !== '936')).toMatchObject([
+      { code: '670' },
+    ]);
+  });
+
+  it('niet-bekostigd onderwijs: BPV at a non-funded provider is accepted, without the BBL funding signal', async () => {
+    const tok = await t.token('instelling:30XA');
+    const m = inschrijvingMelding({
+      brin: '30XA',
+      bsn: bsn(n++),
+      onderwijslocatie: t.locatie('30XA'),
+      indicatieBekostigbaar: 'N',
+      leertraject: 'BBL',
+      datumInschrijving: '2025-08-01',
+      geboortedatum: '2004-03-01',
+    });
+    // the BPV starts after 1 October: a funded BBL enrolment would get 666, a non-funded one not
+    const res = await post(
+      {
+        ...m,
+        bpv: [bpvRecord({ leerbedrijfId: ERKEND, afsluitdatum: '2025-10-15', datumBegin: '2025-11-01' })],
+      },
+      tok,
+    );
+    expect(res.statusCode, res.body).toBe(200);
+    expect(codes(res)).not.toContain('666');
+    expect((res.json() as { verwerkt: { bpv: number } }).verwerkt.bpv).toBe(1);
+  });
+
   it('SBB receives the WOT 24f lid 10 data of every BPV change, and nothing more', async () => {
     const w = worker();
     while ((await w.runOnce()) > 0) {
