@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
-import { bpvOutboxEvents, bpvVerificatieJobs } from '../bpv/bpv.repository.ts';
-import { leerbedrijvenInMelding, teVerifieren } from '../bpv/bpv.ts';
+import { bpvOutboxEvents, bpvVerificatieJobs, huidigeLeerbedrijven } from '../bpv/bpv.repository.ts';
+import { leerbedrijvenInMelding, teHerverifieren, teVerifieren } from '../bpv/bpv.ts';
 import { lookupLeerbedrijven, type SbbClient } from '../bpv/sbb.client.ts';
 import {
   buildVersieInserts,
@@ -182,9 +182,21 @@ export async function processMelding(
   }
 
   // Never inside the transaction: ask SBB about the leerbedrijven this melding names first (docs/adr/0006).
+  // A wijzigen that moves a BPV's start or changes its opleiding without naming the leerbedrijf: read which
+  // leerbedrijf the register holds (a plain read, before the transaction) and ask SBB about it too.
   const sbbUitslagen =
-    melding && !isAfkeurend(pre)
-      ? await lookupLeerbedrijven(deps.sbb, leerbedrijvenInMelding(melding.bpv))
+    melding && instelling && !isAfkeurend(pre) && deps.sbb
+      ? await lookupLeerbedrijven(deps.sbb, [
+          ...new Set([
+            ...leerbedrijvenInMelding(melding.bpv),
+            ...(await huidigeLeerbedrijven(
+              deps.database.db,
+              pgnOf(melding.persoon),
+              actor.brin,
+              teHerverifieren(melding.bpv),
+            )),
+          ]),
+        ])
       : new Map();
 
   try {

@@ -1,9 +1,34 @@
-import type { Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { WritePart } from '../inschrijving/inschrijving.repository.ts';
 import { type InschrijvingState, teldata } from '../inschrijving/inschrijving.ts';
 import { ageOn } from '../platform/dates.ts';
 import type { DB } from '../platform/db-schema.ts';
 import { bpvCrebo, type TeVerifieren } from './bpv.ts';
+
+/** The leerbedrijf-IDs the register holds for the given BPVs of a person at an institution (no lock, no transaction). */
+export async function huidigeLeerbedrijven(
+  db: Kysely<DB>,
+  pgn: { bsn: string | null; onderwijsnummer: string | null },
+  brin: string,
+  keys: readonly { inschrijvingsvolgnummer: string; bpvVolgnummer: string }[],
+): Promise<string[]> {
+  if (keys.length === 0) {
+    return [];
+  }
+  const { rows } = await sql<{ leerbedrijfId: string }>`
+    select distinct bv.leerbedrijf_id
+    from persoon p
+    join inschrijving i on i.persoon_id = p.id and i.brin = ${brin}
+    join bpv b on b.inschrijving_id = i.id
+    join bpv_versie bv on bv.bpv_id = b.id and bv.registered_until is null and not bv.verwijderd
+    where ((${pgn.bsn}::text is not null and p.bsn = ${pgn.bsn})
+        or (${pgn.bsn}::text is null and p.onderwijsnummer = ${pgn.onderwijsnummer}))
+      and (i.inschrijvingsvolgnummer || '/' || b.bpv_volgnummer) in (${sql.join(
+        keys.map((k) => `${k.inschrijvingsvolgnummer}/${k.bpvVolgnummer}`),
+      )})
+  `.execute(db);
+  return rows.map((r) => r.leerbedrijfId);
+}
 
 /** Job soort: verify a BPV's erkenning at SBB later (SBB was unavailable at delivery). */
 export const BPV_VERIFICATIE_JOB = 'bpv.verificatie';

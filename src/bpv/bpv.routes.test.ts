@@ -113,6 +113,33 @@ describe('BPV over HTTP, with the SBB simulator', () => {
     expect(codes(res)).toEqual(['668']);
   });
 
+  it('re-verifies a BPV whose start moves, also when the wijzigen does not name the leerbedrijf', async () => {
+    const m = inschrijvingMelding({
+      bsn: bsn(n++),
+      onderwijslocatie: loc,
+      leertraject: 'BBL',
+      geboortedatum: '2004-03-01',
+      datumInschrijving: '2025-08-01',
+    });
+    const bpv = bpvRecord({
+      leerbedrijfId: NIET_ERKEND,
+      afsluitdatum: '2025-08-01',
+      datumBegin: '2025-09-01',
+    });
+    const eerst = await post({ ...m, bpv: [bpv] });
+    expect(eerst.statusCode, eerst.body).toBe(200);
+    expect(codes(eerst)).not.toContain('668');
+    const later = await post(
+      wijzigMelding(m.persoon, {
+        bpv: [
+          { mutatie: 'wijzigen', inschrijvingsvolgnummer: '1', bpvVolgnummer: '1', datumBegin: '2026-01-05' },
+        ],
+      }),
+    );
+    expect(later.statusCode, later.body).toBe(200);
+    expect(codes(later)).toContain('668');
+  });
+
   it('rejects a leerbedrijf SBB does not know (667)', async () => {
     const res = await post(bblMetBpv({ leerbedrijfId: '999999999' }));
     expect(res.statusCode).toBe(422);

@@ -545,6 +545,20 @@ export function teVerifieren(nieuw: readonly BpvInschrijving[]): TeVerifieren[] 
   return out;
 }
 
+/** BPV keys of `wijzigen` records that change what the erkenning depends on but do not name the leerbedrijf. */
+export function teHerverifieren(
+  records: readonly BpvRecord[] | undefined,
+): { inschrijvingsvolgnummer: string; bpvVolgnummer: string }[] {
+  return (records ?? [])
+    .filter(
+      (r) =>
+        r.mutatie === 'wijzigen' &&
+        r.leerbedrijfId === undefined &&
+        (r.datumBegin !== undefined || r.opleidingcode !== undefined || r.codeKeuzedeel !== undefined),
+    )
+    .map((r) => ({ inschrijvingsvolgnummer: r.inschrijvingsvolgnummer, bpvVolgnummer: r.bpvVolgnummer }));
+}
+
 /** The leerbedrijf-IDs a melding names in BPV records that are added or changed: what to ask SBB before the transaction. */
 export function leerbedrijvenInMelding(records: readonly BpvRecord[] | undefined): string[] {
   return [
