@@ -4,7 +4,7 @@ import { requireInstelling } from '../aanlevering/terugkoppeling.service.ts';
 import type { AppContext } from '../app.ts';
 import { AppError } from '../platform/problem.ts';
 import { ontvangErkenningMutatie } from './bpv.service.ts';
-import { type SbbClient, SbbNietBeschikbaar } from './sbb.client.ts';
+import { isSbbNietBeschikbaar, type SbbClient } from './sbb.client.ts';
 
 const security = [{ bearer: [] }];
 
@@ -25,7 +25,7 @@ async function viaSbb<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof SbbNietBeschikbaar) {
+    if (isSbbNietBeschikbaar(error)) {
       throw new AppError({
         kind: 'unavailable',
         code: 'sbb.niet-beschikbaar',

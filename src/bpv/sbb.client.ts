@@ -31,7 +31,7 @@ export type SbbClient = {
   baseUrl: string;
   /** Detailgegevens of one leerbedrijf; never throws: an unreachable SBB is `niet-beschikbaar`. */
   leerbedrijf(leerbedrijfId: string): Promise<SbbUitslag>;
-  /** Identificatie: name + postcode (+ huisnummer) → matching leerbedrijven. Throws SbbNietBeschikbaar. */
+  /** Identificatie: name + postcode (+ huisnummer) → matching leerbedrijven. Throws sbbNietBeschikbaar. */
   identificeer(q: { naam?: string; postcode: string; huisnummer?: string }): Promise<Leerbedrijf[]>;
   /** Verificatie: leerbedrijf-ID + crebo + date → erkend or not; undefined when SBB does not know the leerbedrijf. */
   verifieer(q: { leerbedrijfId: string; crebo: string; datum: Datum }): Promise<Verificatie | undefined>;
@@ -41,8 +41,17 @@ export type SbbClient = {
   abonneer(url: string, token?: string): Promise<void>;
 };
 
-export class SbbNietBeschikbaar extends Error {
-  override name = 'SbbNietBeschikbaar';
+const NIET_BESCHIKBAAR = 'SbbNietBeschikbaar';
+
+/** The error every SBB call throws when SBB cannot answer (unreachable, time-out, 5xx). */
+export function sbbNietBeschikbaar(message: string): Error {
+  const error = new Error(message);
+  error.name = NIET_BESCHIKBAAR;
+  return error;
+}
+
+export function isSbbNietBeschikbaar(error: unknown): boolean {
+  return error instanceof Error && error.name === NIET_BESCHIKBAAR;
 }
 
 /**
@@ -69,11 +78,11 @@ export function createSbbClient(opts: {
         headers: { accept: 'application/json' },
       });
     } catch (error) {
-      throw new SbbNietBeschikbaar(`SBB niet bereikbaar: ${String(error)}`);
+      throw sbbNietBeschikbaar(`SBB niet bereikbaar: ${String(error)}`);
     }
     if (res.status >= 500) {
       await res.body?.cancel();
-      throw new SbbNietBeschikbaar(`SBB antwoordde ${res.status}`);
+      throw sbbNietBeschikbaar(`SBB antwoordde ${res.status}`);
     }
     const text = await res.text();
     return { status: res.status, body: text.length > 0 ? (JSON.parse(text) as unknown) : undefined };
@@ -89,11 +98,11 @@ export function createSbbClient(opts: {
         body: JSON.stringify(body),
       });
     } catch (error) {
-      throw new SbbNietBeschikbaar(`SBB niet bereikbaar: ${String(error)}`);
+      throw sbbNietBeschikbaar(`SBB niet bereikbaar: ${String(error)}`);
     }
     const text = await res.text();
     if (res.status >= 300) {
-      throw new SbbNietBeschikbaar(`SBB antwoordde ${res.status}: ${text.slice(0, 200)}`);
+      throw sbbNietBeschikbaar(`SBB antwoordde ${res.status}: ${text.slice(0, 200)}`);
     }
   }
 
@@ -128,7 +137,7 @@ export function createSbbClient(opts: {
       }
       const { status, body } = await get(`/leerbedrijven?${params}`);
       if (status !== 200) {
-        throw new SbbNietBeschikbaar(`SBB antwoordde ${status}`);
+        throw sbbNietBeschikbaar(`SBB antwoordde ${status}`);
       }
       return (body as { leerbedrijven: Leerbedrijf[] }).leerbedrijven;
     },
@@ -139,7 +148,7 @@ export function createSbbClient(opts: {
         return undefined;
       }
       if (status !== 200) {
-        throw new SbbNietBeschikbaar(`SBB antwoordde ${status}`);
+        throw sbbNietBeschikbaar(`SBB antwoordde ${status}`);
       }
       return body as Verificatie;
     },
