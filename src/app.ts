@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { meldingRoutes } from './aanlevering/melding.routes.ts';
 import type { IntakeDeps } from './aanlevering/melding.service.ts';
+import { leerbedrijfRoutes } from './bpv/leerbedrijf.routes.ts';
 import { persoonRoutes } from './persoon/persoon.routes.ts';
 import { type Actor, createAuthenticator } from './platform/auth.ts';
 import { AppError, problem, STATUS_BY_KIND } from './platform/problem.ts';
@@ -265,6 +266,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'archivering leveringen', description: 'Het archief van eigen leveringen' },
         { name: 'referentie', description: 'Instellingen, onderwijslocaties en opleidingen' },
         { name: 'persoon', description: 'Identificatie en persoonsgegevens uit de BRP' },
+        {
+          name: 'leerbedrijven',
+          description: 'Identificatie en verificatie van leerbedrijven bij SBB (white label)',
+        },
         { name: 'beheer', description: 'Gezondheid en documentatie' },
       ],
     },
@@ -284,5 +289,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   meldingRoutes(app, ctx);
   persoonRoutes(app, ctx);
   referentieRoutes(app, ctx, deps.referentie);
+  leerbedrijfRoutes(app, ctx);
   return app;
 }

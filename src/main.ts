@@ -5,7 +5,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startBrpSimulator } from '../sim/brp/server.ts';
+import { generateLeerbedrijven, readLocaties } from '../sim/sbb/leerbedrijven.ts';
+import { type SbbSim, startSbbSim } from '../sim/sbb/server.ts';
 import { buildApp } from './app.ts';
+import { bpvJobHandlers } from './bpv/bpv.service.ts';
+import { createSbbClient } from './bpv/sbb.client.ts';
 import { createBrpClient } from './persoon/brp.client.ts';
 import { IDENTIFICATIE_JOB, identificatieJobHandler } from './persoon/identificatie.service.ts';
 import { AFNEMERSINDICATIE_JOB, afnemersindicatieJobHandler } from './persoon/mutatie.service.ts';
@@ -13,6 +17,7 @@ import { resolveAuthSecret, signToken } from './platform/auth.ts';
 import { systemClock } from './platform/clock.ts';
 import { loadConfig, PROJECT_ROOT } from './platform/config.ts';
 import { lockDataDir } from './platform/datadir-lock.ts';
+import { dutchDate } from './platform/dates.ts';
 import { openDatabase } from './platform/db.ts';
 import { startWorker } from './platform/jobs.ts';
 import { migrate } from './platform/migrate.ts';
@@ -102,21 +107,54 @@ const brp = createBrpClient({
   timeoutMs: config.brpTimeoutMs,
   ...(config.brpApiKey ? { headers: { 'x-api-key': config.brpApiKey } } : {}),
 });
+
+// SBB: the configured one, or (for development) the SBB simulator with generated leerbedrijven near real locations.
+let sbbSim: SbbSim | undefined;
+let sbbUrl = config.sbbUrl;
+if (sbbUrl === undefined) {
+  const vandaag = dutchDate(new Date());
+  const crebos = [...referentie.kwalificaties.values()]
+    .filter((k) => k.soort === 'kwalificatie' && (k.geldigTot === null || k.geldigTot >= vandaag))
+    .map((k) => k.crebo)
+    .sort();
+  sbbSim = await startSbbSim({
+    leerbedrijven: generateLeerbedrijven({
+      seed: 1,
+      aantal: 2000,
+      locaties: readLocaties(path.join(config.referenceData, 'mbo_opleidingsaanbod_locaties_2015.csv')),
+      crebos,
+      peildatum: vandaag,
+    }),
+    port: config.sbbSimPort,
+  });
+  sbbUrl = sbbSim.url;
+  say(
+    `SBB: ingebouwde SBB-simulator op ${sbbUrl} met ${sbbSim.leerbedrijven.size} leerbedrijven (zet SBB_URL voor SBB zelf)`,
+  );
+} else {
+  say(`SBB: ${sbbUrl}`);
+}
+const sbb = createSbbClient({ baseUrl: sbbUrl, timeoutMs: config.sbbTimeoutMs });
+
+// One worker for every durable job handler: identification after a BRP outage, afnemersindicaties, later SBB
+// verification, erkenning mutations, deliveries to SBB.
 const worker = startWorker({
   db: database.db,
   handlers: {
     [IDENTIFICATIE_JOB]: identificatieJobHandler({ db: database.db, brp }),
     [AFNEMERSINDICATIE_JOB]: afnemersindicatieJobHandler({ brp }),
+    ...bpvJobHandlers({ db: database.db, sbb, kwalificaties: () => referentie.kwalificaties }),
   },
   log: say,
 });
-say('jobs: worker gestart (identificatie na BRP-storing)');
+say('jobs: worker gestart (identificatie na BRP-storing, BPV-verificatie en levering aan SBB)');
 
 const app = await buildApp({
   database,
   referentie: () => referentie,
   clock: systemClock,
   brp,
+  sbb,
   authSecret: auth.secret,
   logger: { level: config.logLevel },
   version,
@@ -142,6 +180,7 @@ async function shutdown(signal: string): Promise<void> {
   await app.close();
   await worker.stop();
   await brpSimulator?.close();
+  await sbbSim?.close();
   await database.close();
   releaseDataDir();
   process.exit(0);
@@ -154,6 +193,14 @@ await app
   .catch((error: unknown) => fail('het luisteren', error));
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : config.port;
+// Mutatieservice: SBB pushes erkenning changes to the register.
+await sbb
+  .abonneer(
+    `http://127.0.0.1:${port}/koppelvlak/v1/sbb/erkenningen`,
+    await signToken(auth.secret, 'sbb', 365 * 24 * 3600),
+  )
+  .then(() => say('SBB-mutatieservice: geabonneerd op erkenningsmutaties'))
+  .catch((e: unknown) => say(`SBB-mutatieservice: abonneren mislukt (${String(e)}); later opnieuw starten`));
 say(
   `klaar: http://127.0.0.1:${port}  (API-documentatie: http://127.0.0.1:${port}/docs, gezondheid: /health)`,
 );
@@ -167,4 +214,6 @@ if (brpSimulator) {
     `BRP-simulator: spontane mutatie met curl -X POST ${brpSimulator.url}/_sim/mutaties -d '{"burgerservicenummer":"999995145","soort":"overlijden","datum":"2026-10-01"}'`,
   );
 }
-say(`speel een schooljaar: npm run sis -- --url http://127.0.0.1:${port} --studenten 300`);
+say(
+  `speel een schooljaar: npm run sis -- --url http://127.0.0.1:${port} --studenten 300 --sbb-url ${sbbUrl}`,
+);

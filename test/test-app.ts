@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { syntheticBrpPersoon } from '../sim/brp/brp-data.ts';
 import { type BrpSimulator, startBrpSimulator } from '../sim/brp/server.ts';
 import { buildApp } from '../src/app.ts';
+import { bpvJobHandlers } from '../src/bpv/bpv.service.ts';
+import { createSbbClient } from '../src/bpv/sbb.client.ts';
 import { type BrpClient, type BrpClientOptions, createBrpClient } from '../src/persoon/brp.client.ts';
 import { IDENTIFICATIE_JOB, identificatieJobHandler } from '../src/persoon/identificatie.service.ts';
 import { AFNEMERSINDICATIE_JOB, afnemersindicatieJobHandler } from '../src/persoon/mutatie.service.ts';
@@ -24,7 +26,7 @@ export type TestApp = {
   /** The BRP simulator (on the GBA-V test set) the app's real BRP client talks to. */
   brp: BrpSimulator;
   brpClient: BrpClient;
-  /** The jobs worker, not polling: call runOnce() to run due jobs. */
+  /** The jobs worker (identification; with `sbbUrl` also BPV), not polling: call runOnce() to run due jobs. */
   worker: Worker;
   close(): Promise<void>;
 };
@@ -36,7 +38,7 @@ export const TEST_SECRET = new TextEncoder().encode('test-secret-not-for-product
  * synthetic reference set imported, and a fixed clock (default 2026-09-15, inside the school year).
  */
 export async function createTestApp(
-  opts: { clock?: Clock; brpClient?: Partial<BrpClientOptions> } = {},
+  opts: { clock?: Clock; brpClient?: Partial<BrpClientOptions>; sbbUrl?: string } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   // The BRP knows the GBA-V test set and, so that tests about other controles are not about identification,
@@ -51,22 +53,29 @@ export async function createTestApp(
     failureThreshold: 1000,
     ...opts.brpClient,
   });
+  // SBB only when the test names its SBB simulator (BPV tests); without it BPV is stored unverified.
+  const sbb =
+    opts.sbbUrl === undefined
+      ? undefined
+      : createSbbClient({ baseUrl: opts.sbbUrl, timeoutMs: 1000, pauseMs: 0 });
+  await importReferentie(database.db, await readReferentie(SYNTHETIC_REFERENCE_DATA));
+  const referentie = await loadReferentie(database.db);
   const worker = startWorker({
     db: database.db,
     handlers: {
       [IDENTIFICATIE_JOB]: identificatieJobHandler({ db: database.db, brp: brpClient }),
       [AFNEMERSINDICATIE_JOB]: afnemersindicatieJobHandler({ brp: brpClient }),
+      ...(sbb ? bpvJobHandlers({ db: database.db, sbb, kwalificaties: () => referentie.kwalificaties }) : {}),
     },
     autostart: false,
   });
-  await importReferentie(database.db, await readReferentie(SYNTHETIC_REFERENCE_DATA));
-  const referentie = await loadReferentie(database.db);
   const app = await buildApp({
     database,
     referentie: () => referentie,
     clock: opts.clock ?? fixedClock('2026-09-15T10:00:00Z'),
     authSecret: TEST_SECRET,
     brp: brpClient,
+    sbb,
   });
   await app.ready();
   return {

@@ -561,7 +561,7 @@ const CASES: HttpCase[] = [
 
 /** Codes no HTTP melding can produce today, with the reason. */
 const NIET_VIA_HTTP: Record<string, string> = {
-  '619': 'BPV and resultaten are not registered yet, so an enrolment never has dependants (unit-tested)',
+  '619': 'an enrolment with BPV: src/bpv/bpv.routes.test.ts (resultaten are not registered yet)',
   '605': 'retired: a melding without a number is identified in the BRP (docs/adr/0005); never reused',
   // Identification codes need BRP test persons and BRP modes: HTTP-tested in src/persoon/identificatie.routes.test.ts
   '650': 'src/persoon/identificatie.routes.test.ts',
@@ -574,6 +574,22 @@ const NIET_VIA_HTTP: Record<string, string> = {
   '756': 'src/persoon/identificatie.routes.test.ts',
   '655': 'src/persoon/mutatie.test.ts (a BRP mutation, not a melding)',
   '656': 'src/persoon/identificatie.routes.test.ts',
+  // BPV controles need the SBB simulator beside the register: over HTTP in src/bpv/bpv.routes.test.ts
+  '660': 'src/bpv/bpv.routes.test.ts',
+  '661': 'src/bpv/bpv.routes.test.ts',
+  '662': 'src/bpv/bpv.routes.test.ts',
+  '663': 'src/bpv/bpv.routes.test.ts',
+  '664': 'src/bpv/bpv.routes.test.ts',
+  '665': 'src/bpv/bpv.routes.test.ts',
+  '666': 'src/bpv/bpv.routes.test.ts',
+  '667': 'src/bpv/bpv.routes.test.ts',
+  '668': 'src/bpv/bpv.routes.test.ts',
+  '669': 'src/bpv/bpv.routes.test.ts',
+  '670': 'src/bpv/bpv.routes.test.ts (outcome of the later verification, on the terugkoppeling)',
+  '671': 'src/bpv/bpv.routes.test.ts (withdrawal pushed by SBB, on the terugkoppeling)',
+  '672': 'src/bpv/bpv.routes.test.ts',
+  '673': 'src/bpv/bpv.routes.test.ts',
+  '936': 'src/bpv/bpv.routes.test.ts',
 };
 
 describe('every controle over HTTP', () => {

@@ -21,6 +21,10 @@ export type Config = Readonly<{
   /** Optional API key header value for the BRP (X-API-Key). */
   brpApiKey: string | undefined;
   brpTimeoutMs: number;
+  /** SBB's leerbedrijven services; undefined → `npm start` runs the SBB simulator on `sbbSimPort`. */
+  sbbUrl: string | undefined;
+  sbbTimeoutMs: number;
+  sbbSimPort: number;
 }>;
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -68,5 +72,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     brpUrl: env.BRP_URL || undefined,
     brpApiKey: env.BRP_API_KEY || undefined,
     brpTimeoutMs: parsePort(env.BRP_TIMEOUT_MS, 2000),
+    sbbUrl: env.SBB_URL || undefined,
+    sbbTimeoutMs: parsePort(env.SBB_TIMEOUT_MS, 2000),
+    sbbSimPort: parsePort(env.SBB_SIM_PORT, 8091),
   });
 }
