@@ -22,6 +22,16 @@
  *     institution on a second inschrijvingsvolgnummer (≈1% of students);
  *   - students whose planned end is 31 July of this year: 88% uitschrijving with reden 08
  *     (diploma, 15 Jun–15 Jul), 12% an extra year (wijzigen of datumUitschrijvingGepland);
+ *   - every diploma melding also carries the diploma (DIP, resultaatvolgnummer D1, the kwalificatie, datum behaald =
+ *     werkelijke datum uitschrijving, indicatie bekostigbaar J at a funded institution except entree) with, for
+ *     60%, a keuzedeel (KZD Behaald) and for niveau 2–4 BOL 50% a generiek examenonderdeel (GEO Nederlands);
+ *     so diplomas fall 15 Jun–15 Jul at a pass rate of 88% of the students who reach their planned end;
+ *   - 15% a loose result along the year (Nov–May): a keuzedeel certificaat (70%) or an AMvB-onderdeel
+ *     certificaat (30%), on a day inside the enrolment;
+ *   - results dated after `vandaag` (when given) are not delivered: the register judges "datum behaald in de
+ *     toekomst" against its own clock, and a real SIS does not know an exam result before the examencommissie
+ *     decides. A diploma step then carries only the uitschrijving (reden 08); a loose result is not sent.
+ *     Play a past school year (`--schooljaar`) for a full year of results;
  *   - deliveries follow the event within 0–6 days; 7% are late (8–30 days, the register may signal);
  *   - 5% of meldingen carry a flaw the register's controles catch (kinds in `Flaw`); the SIS then
  *     fixes it and sends the corrected melding under a new berichtId;
@@ -33,6 +43,7 @@ import type {
   Melding,
   PeriodeRecord,
   PersoonInput,
+  ResultaatRecord,
 } from '../../src/aanlevering/melding.schema.ts';
 import {
   type Leerweg,
@@ -59,6 +70,7 @@ export type StepKind =
   | 'extra-ondersteuning'
   | 'uitschrijving'
   | 'diploma'
+  | 'resultaat'
   | 'verlenging';
 
 /** Deliberate mistakes, each one a controle of the register (DOMAIN.md §7) must catch. */
@@ -78,6 +90,9 @@ export const FLAWS = [
   'onmogelijke-datum',
   'onbekend-veld',
   'onbekende-locatie',
+  'diploma-andere-kwalificatie',
+  'diploma-buiten-inschrijving',
+  'resultaatvolgnummer-bestaat',
 ] as const;
 export type Flaw = (typeof FLAWS)[number];
 
@@ -115,16 +130,19 @@ export type GenerateOptions = Readonly<{
   /** The school year by its first calendar year: 2026 = 1 Aug 2026 – 31 Jul 2027. */
   schooljaar: number;
   catalogus: SisCatalogus;
+  /** The register's today (YYYY-MM-DD): results dated after it are not delivered. Unset: every result is. */
+  vandaag?: string;
 }>;
 
 /** The record kinds counted in `perSoort`. */
-export type RecordSoort = 'inschrijving' | 'periode' | 'extraOndersteuning';
+export type RecordSoort = 'inschrijving' | 'periode' | 'extraOndersteuning' | 'resultaat';
 
 export function countRecords(melding: Melding): Record<RecordSoort, number> {
   return {
     inschrijving: melding.inschrijvingen?.length ?? 0,
     periode: melding.periodes?.length ?? 0,
     extraOndersteuning: melding.extraOndersteuning?.length ?? 0,
+    resultaat: melding.resultaten?.length ?? 0,
   };
 }
 
@@ -151,6 +169,7 @@ export function generateSchooljaar(options: GenerateOptions): PersonScript[] {
       schooljaar: options.schooljaar,
       instelling,
       catalogus: options.catalogus,
+      vandaag: options.vandaag,
     });
   });
 }
@@ -162,6 +181,7 @@ type StudentContext = Readonly<{
   schooljaar: number;
   instelling: SisInstelling;
   catalogus: SisCatalogus;
+  vandaag: string | undefined;
 }>;
 
 /** The enrolment as the SIS knows it at a point in the year. */
@@ -184,6 +204,8 @@ type Opleiding = Readonly<{
   onderwijslocatie: string;
   kwalificatieNiveau: Niveau;
   opleidingsdomein: string | null;
+  /** The kwalificatie a diploma is obtained on (the crebo itself, or the one mapped to a domain enrolment). */
+  kwalificatie: string;
 }>;
 
 /** A step before flaws and berichtIds are added. */
@@ -192,7 +214,7 @@ type Draft = {
   gebeurtenisdatum: string;
   /** Send on this day rather than a few days after the event. */
   verzenddatum?: string;
-  records: Pick<Melding, 'inschrijvingen' | 'periodes' | 'extraOndersteuning'>;
+  records: Pick<Melding, 'inschrijvingen' | 'periodes' | 'extraOndersteuning' | 'resultaten'>;
   /** What the flaws may change. */
   flawContext: FlawContext;
 };
@@ -210,6 +232,7 @@ function toOpleiding(o: SisOpleiding): Opleiding {
     onderwijslocatie: o.onderwijslocatie,
     kwalificatieNiveau: o.niveau,
     opleidingsdomein: o.opleidingsdomein,
+    kwalificatie: o.crebo,
   };
 }
 
@@ -457,6 +480,44 @@ function generateStudent(ctx: StudentContext): PersonScript {
       },
     });
   }
+  const los = deriveRng(ctx.seed, `los:${ctx.index}`);
+  const losDatum = dayInMonth(los, schooljaar, los.pick([11, 12, 1, 2, 3, 4, 5]));
+  if (los.chance(0.15) && losDatum < einde && (ctx.vandaag === undefined || losDatum <= ctx.vandaag)) {
+    const keuzedeel = los.chance(0.7);
+    const code = keuzedeel ? los.pick(['K0067', 'K0914', 'K0021', 'K0210']) : los.pick(['C0004', 'C0163']);
+    events.push({
+      datum: losDatum,
+      apply: () => ({
+        kind: 'resultaat',
+        gebeurtenisdatum: losDatum,
+        records: {
+          resultaten: [
+            keuzedeel
+              ? {
+                  mutatie: 'toevoegen',
+                  resultaatvolgnummer: 'L1',
+                  soort: 'KZD',
+                  inschrijvingsvolgnummer: huidig.volgnummer,
+                  datumResultaat: losDatum,
+                  code,
+                  uitslag: 'Behaald',
+                  certificaat: 'J',
+                }
+              : {
+                  mutatie: 'toevoegen',
+                  resultaatvolgnummer: 'L1',
+                  soort: 'AMO',
+                  inschrijvingsvolgnummer: huidig.volgnummer,
+                  datumResultaat: losDatum,
+                  code,
+                  certificaat: 'J',
+                },
+          ],
+        },
+        flawContext: snapshot(),
+      }),
+    });
+  }
   if (uitval) {
     events.push({
       datum: uitvalDatum,
@@ -465,7 +526,7 @@ function generateStudent(ctx: StudentContext): PersonScript {
   } else if (huidig.datumUitschrijvingGepland === eind) {
     events.push(
       diploma
-        ? { datum: diplomaDatum, apply: () => uitschrijvingDraft('diploma', diplomaDatum, '08') }
+        ? { datum: diplomaDatum, apply: () => diplomaDraft(diplomaDatum) }
         : {
             datum: diplomaDatum,
             apply: () => {
@@ -498,6 +559,49 @@ function generateStudent(ctx: StudentContext): PersonScript {
       records: { periodes: [periodeToevoegen(huidig, datumBegin)] },
       flawContext,
     };
+  }
+
+  /** The diploma ends the enrolment: uitschrijving with reden 08 on datum behaald, and the diploma itself. */
+  function diplomaDraft(datum: string): Draft {
+    const draft = uitschrijvingDraft('diploma', datum, '08');
+    if (ctx.vandaag !== undefined && datum > ctx.vandaag) {
+      return draft;
+    }
+    const rrng = deriveRng(ctx.seed, `diploma:${ctx.index}`);
+    const o = huidig.opleiding;
+    const resultaten: ResultaatRecord[] = [
+      {
+        mutatie: 'toevoegen',
+        resultaatvolgnummer: 'D1',
+        soort: 'DIP',
+        inschrijvingsvolgnummer: huidig.volgnummer,
+        opleidingcode: o.kwalificatie,
+        datumResultaat: datum,
+        // entree diplomas never count for funding (WEB 2.2.2)
+        indicatieBekostigbaar: instelling.bekostigd && o.kwalificatieNiveau > 1 ? 'J' : 'N',
+      },
+    ];
+    if (rrng.chance(0.6)) {
+      resultaten.push({
+        mutatie: 'toevoegen',
+        resultaatvolgnummer: 'D1K1',
+        soort: 'KZD',
+        resultaatvolgnummerDiploma: 'D1',
+        code: rrng.pick(['K0067', 'K0914', 'K0021', 'K0210']),
+        uitslag: 'Behaald',
+      });
+    }
+    if (o.leertraject === 'BOL' && o.kwalificatieNiveau > 1 && rrng.chance(0.5)) {
+      resultaten.push({
+        mutatie: 'toevoegen',
+        resultaatvolgnummer: 'D1G1',
+        soort: 'GEO',
+        resultaatvolgnummerDiploma: 'D1',
+        code: o.kwalificatieNiveau === 4 ? '3005' : '3001',
+        eindcijfer: String(rrng.int(6, 9)),
+      });
+    }
+    return { ...draft, records: { ...draft.records, resultaten } };
   }
 
   function uitschrijvingDraft(
@@ -676,7 +780,6 @@ function applicableFlaws(draft: Draft): Flaw[] {
     case 'extra-ondersteuning':
       return [...always, 'onmogelijke-datum', 'volgnummer-onbekend', 'volgnummer-bestaat'];
     case 'uitschrijving':
-    case 'diploma':
       return [
         ...always,
         'onmogelijke-datum',
@@ -684,6 +787,19 @@ function applicableFlaws(draft: Draft): Flaw[] {
         'volgnummer-onbekend',
         'volgnummer-bestaat',
       ];
+    case 'diploma':
+      return [
+        ...always,
+        'onmogelijke-datum',
+        'reden-zonder-datum',
+        'volgnummer-onbekend',
+        'volgnummer-bestaat',
+        ...(draft.records.resultaten
+          ? (['diploma-andere-kwalificatie', 'diploma-buiten-inschrijving'] as const)
+          : []),
+      ];
+    case 'resultaat':
+      return [...always, 'diploma-buiten-inschrijving', 'resultaatvolgnummer-bestaat'];
     case 'correctie-inschrijfdatum':
     case 'verlenging':
       return [...always, 'onmogelijke-datum', 'volgnummer-onbekend'];
@@ -703,8 +819,35 @@ function applyFlaw(rng: Rng, ctx: StudentContext, melding: Melding, flaw: Flaw, 
   const inschrijving = melding.inschrijvingen?.[0];
   const periode = melding.periodes?.[0];
   const ondersteuning = melding.extraOndersteuning?.[0];
+  const resultaat = melding.resultaten?.[0];
   const ctxInschrijving = draft.flawContext.inschrijving;
   switch (flaw) {
+    case 'diploma-andere-kwalificatie': {
+      // a kwalificatie of another opleiding of the institution (controle 680)
+      const andere = ctx.instelling.opleidingen.find(
+        (o) =>
+          o.crebo !== ctxInschrijving.opleiding.kwalificatie &&
+          o.opleidingsdomein !== ctxInschrijving.opleiding.opleidingsdomein,
+      );
+      if (resultaat) {
+        resultaat.opleidingcode = andere?.crebo ?? '99999';
+      }
+      break;
+    }
+    case 'diploma-buiten-inschrijving': {
+      // a datum behaald before the enrolment began (controle 681)
+      if (resultaat) {
+        resultaat.datumResultaat = addDays(ctxInschrijving.datumInschrijving, -rng.int(1, 60));
+      }
+      break;
+    }
+    case 'resultaatvolgnummer-bestaat': {
+      // the SIS sends the loose result twice in one melding (controle 639/690 family: the key repeats)
+      if (resultaat) {
+        melding.resultaten = [resultaat, { ...resultaat }];
+      }
+      break;
+    }
     case 'bsn-elfproef': {
       persoon.burgerservicenummer = breakCheckDigit(persoon.burgerservicenummer ?? generateBsn(rng));
       delete persoon.onderwijsnummer;
