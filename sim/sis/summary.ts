@@ -2,7 +2,12 @@
  * Counting what the register answered, and presenting it: the JSON summary (the benchmark's
  * contract), a Dutch table for people, and a progress line.
  */
+
+import { CODES } from '../../src/aanlevering/codes.ts';
 import { FLAWS, type Flaw, type RecordSoort } from './schooljaar.ts';
+
+/** Code → title, to say in the summary what each code means. */
+const CODE_TITELS = new Map(Object.values(CODES).map((d) => [d.code, d.titel]));
 
 export type LatencySummary = { p50: number; p90: number; p99: number; max: number; mean: number };
 
@@ -132,7 +137,7 @@ export function formatSummary(s: SisSummary): string {
     parts.push(
       '',
       'Bevindingen en signalen per code:',
-      table(codes.map(([code, n]) => [code, nl.format(n)])),
+      table(codes.map(([code, n]) => [code, `${nl.format(n).padStart(6)}  ${CODE_TITELS.get(code) ?? ''}`])),
     );
   }
   const fouten = FLAWS.flatMap((flaw) => {

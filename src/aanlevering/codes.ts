@@ -131,7 +131,6 @@ export const CODES = {
   ),
   instellingOnbekend: def('637', 'A', 48, 'Instelling is niet bekend in het register'),
   geboortedatum: def('638', 'A', undefined, 'Geboortedatum ligt in de toekomst of na de datum inschrijving'),
-  dubbeleSleutel: def('639', 'A', undefined, 'Dezelfde sleutel komt meer dan eens voor in de melding'),
   leertrajectNietMeer: def('642', 'A', undefined, 'Leertraject was op de begindatum niet (meer) toegestaan'),
   eerstePeriode: def('643', 'A', undefined, 'De eerste periode moet beginnen op de datum inschrijving'),
   periodeMeeverplaatst: def(

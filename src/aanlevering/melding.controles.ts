@@ -86,6 +86,13 @@ function toBevinding(e: ErrorObject): Bevinding | undefined {
     case 'minLength':
     case 'maxItems': {
       const naam = veldNaam(ptr);
+      if (e.keyword === 'type' && naam === 'burgerservicenummer') {
+        return bevinding(
+          'bsnFormaat',
+          { ...where, veld: ptr },
+          'Burgerservicenummer moet een tekst van precies 9 cijfers zijn (met voorloopnullen), geen getal.',
+        );
+      }
       const uitleg: Record<string, string> = {
         maxLength: `is te lang (maximaal ${(e.params as { limit?: number }).limit} tekens)`,
         minLength: 'mag niet leeg zijn',
@@ -178,7 +185,9 @@ export function checkPgn(p: Partial<PersoonInput>): Bevinding[] {
       ),
     );
   }
-  if (bsn === undefined && onr === undefined) {
+  // A number sent in the wrong type (say a JSON number) is reported by the shape check, not as "missing".
+  const aanwezig = p.burgerservicenummer !== undefined || p.onderwijsnummer !== undefined;
+  if (bsn === undefined && onr === undefined && !aanwezig) {
     const genoeg = Boolean(p.achternaam && p.geboortedatum && p.geslacht && (p.postcode || p.land));
     out.push(
       genoeg

@@ -783,7 +783,12 @@ export function applyMelding(input: ApplyInput): ApplyResult {
   /** Rules 29 and 30: overlapping enrolments at this BRIN on the same opleiding; enrolments elsewhere on a teldatum. */
   function checkPersoonOverInschrijvingen(): void {
     const actief = state.filter((s) => !s.verwijderd);
-    for (const s of actief.filter((x) => x.mutatie === 'toevoegen' || x.mutatie === 'wijzigen')) {
+    // every inschrijving this melding touched: its own fields or its periodes (a new crebo may now overlap)
+    const touched = (x: InschrijvingState) =>
+      x.mutatie === 'toevoegen' ||
+      x.mutatie === 'wijzigen' ||
+      x.periodes.some((p) => p.mutatie && !p.verwijderd);
+    for (const s of actief.filter(touched)) {
       const codes = new Set(s.periodes.filter((p) => !p.verwijderd).map((p) => p.opleidingcode));
       for (const other of actief) {
         if (other === s || !overlaps(s.datumInschrijving, einde(s), other.datumInschrijving, einde(other))) {
