@@ -18,7 +18,8 @@ create table melding (
   verantwoordelijke text not null default 'instelling',
   status text check (status in ('goedgekeurd', 'goedgekeurd-met-signalen', 'afgekeurd')),
   http_status integer,
-  antwoord jsonb,
+  -- json, not jsonb: a replay answers byte for byte what was answered first
+  antwoord json,
   verwerkt_op timestamptz,
   correlation_id text
 );

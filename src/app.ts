@@ -13,7 +13,31 @@ import { resultaatRoutes } from './resultaat/resultaat.routes.ts';
 declare module 'fastify' {
   interface FastifyRequest {
     rawBody?: string;
+    actor?: Actor;
   }
+}
+
+type AjvLike = { instancePath: string; keyword: string; params?: Record<string, unknown>; message?: string };
+
+/** A query or path parameter problem, in Dutch, naming the parameter. */
+function parameterFout(v: AjvLike): { veld: string; tekst: string } {
+  const p = v.params ?? {};
+  const naam =
+    v.instancePath.replace(/^\//, '') || String(p.additionalProperty ?? p.missingProperty ?? '(parameter)');
+  const teksten: Record<string, string> = {
+    additionalProperties: `onbekende parameter '${String(p.additionalProperty)}'`,
+    required: `parameter '${String(p.missingProperty)}' ontbreekt`,
+    minimum: `moet minstens ${String(p.limit)} zijn`,
+    maximum: `mag hoogstens ${String(p.limit)} zijn`,
+    type: `moet van het type ${String(p.type)} zijn`,
+    format: `heeft niet het formaat ${String(p.format) === 'date' ? 'JJJJ-MM-DD' : String(p.format)}`,
+    pattern: 'heeft niet het voorgeschreven formaat',
+    maxLength: `is te lang (maximaal ${String(p.limit)} tekens)`,
+    enum: `heeft geen toegestane waarde`,
+    const: `heeft geen toegestane waarde`,
+    anyOf: `heeft geen toegestane waarde`,
+  };
+  return { veld: naam, tekst: `${naam}: ${teksten[v.keyword] ?? 'ongeldige waarde'}` };
 }
 
 export type AppDeps = Omit<IntakeDeps, 'referentie'> & {
@@ -39,14 +63,73 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: () => randomUUID(),
     bodyLimit: 1_048_576,
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array' } },
+    // Errors Fastify raises before routing (a malformed URL, an over-long parameter) are problems too.
+    frameworkErrors: (error, request, reply) => {
+      const instance = (request.url.split('?')[0] ?? '/').slice(0, 200);
+      const status = error.statusCode ?? 400;
+      reply.raw.statusCode = status;
+      reply.type('application/problem+json; charset=utf-8').send(
+        problem({
+          status,
+          code: 'verzoek.ongeldig',
+          title: 'Ongeldig verzoek',
+          detail: 'Het adres van het verzoek is ongeldig (verkeerde codering of te lange parameter).',
+          instance,
+        }) as never,
+      );
+    },
   });
 
   // Keep the verbatim body: the archive stores exactly what was received.
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
+  // Only JSON is accepted: no text/plain or other parsers (those would archive something else than was sent).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const charset = /charset=([^;]+)/i
+      .exec(request.headers['content-type'] ?? '')?.[1]
+      ?.trim()
+      .toLowerCase();
+    const encoding = request.headers['content-encoding'];
+    if (
+      (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') ||
+      (encoding && encoding !== 'identity')
+    ) {
+      done(
+        new AppError({
+          kind: 'unsupported-media-type',
+          code: 'verzoek.codering',
+          title: 'Niet-ondersteunde codering',
+          detail: 'Lever JSON in UTF-8, zonder compressie (Content-Type: application/json; charset=utf-8).',
+        }),
+      );
+      return;
+    }
+    const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+    const text = bytes.toString('utf8');
+    if (!Buffer.from(text, 'utf8').equals(bytes)) {
+      done(
+        new AppError({
+          kind: 'invalid',
+          code: 'verzoek.geen-utf8',
+          title: 'Ongeldige tekens',
+          detail: 'De inhoud is geen geldige UTF-8; lever JSON in UTF-8.',
+        }),
+      );
+      return;
+    }
     request.rawBody = text;
+    if (text.trim().length === 0) {
+      done(
+        new AppError({
+          kind: 'invalid',
+          code: 'melding.leeg',
+          title: 'Lege melding',
+          detail: 'Het verzoek heeft geen inhoud; lever de melding als JSON-object.',
+        }),
+      );
+      return;
+    }
     try {
-      done(null, text.length === 0 ? undefined : JSON.parse(text));
+      done(null, JSON.parse(text));
     } catch {
       done(
         new AppError({
@@ -57,6 +140,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
             'De inhoud van het verzoek is geen geldige JSON. Controleer aanhalingstekens, komma’s en haakjes.',
         }),
       );
+    }
+  });
+
+  // Bearer tokens are checked before the body is read: without a valid token a request learns nothing.
+  const verify = createAuthenticator(deps.authSecret);
+  app.addHook('onRequest', async (request) => {
+    if (request.url.startsWith('/koppelvlak/')) {
+      request.actor = await verify(request.headers.authorization);
     }
   });
 
@@ -85,10 +176,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       code?: string;
     };
     if (err.validation) {
-      const errors = err.validation.map((v) => ({
-        veld: v.instancePath || '(parameter)',
-        tekst: v.message ?? 'ongeldig',
-      }));
+      const errors = err.validation.map((v) => parameterFout(v as AjvLike));
       reply
         .code(400)
         .type('application/problem+json; charset=utf-8')
@@ -174,10 +262,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  const verify = createAuthenticator(deps.authSecret);
   const ctx: AppContext = {
     intake: deps,
-    authenticate: (request) => verify(request.headers.authorization),
+    authenticate: async (request) => request.actor ?? verify(request.headers.authorization),
   };
 
   app.get('/health', { schema: { tags: ['beheer'], summary: 'Het register is klaar' } }, async () => ({

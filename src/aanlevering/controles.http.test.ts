@@ -290,6 +290,37 @@ const CASES: HttpCase[] = [
     veld: '/cohort',
   },
   {
+    code: '645',
+    ernst: 'A',
+    naam: 'a NUL character in a name',
+    stap: (c) => {
+      const m = enrol(c);
+      m.persoon.achternaam = 'Te\u0000st';
+      return { body: m };
+    },
+    veld: '/persoon/achternaam',
+  },
+  {
+    code: '646',
+    ernst: 'A',
+    naam: 'nesting deeper than any melding',
+    stap: (c) => {
+      // written as text: JSON.stringify itself cannot go this deep
+      const m = JSON.stringify(enrol(c));
+      return { body: `${m.slice(0, -1)},"diep":${'{"x":'.repeat(5000)}1${'}'.repeat(5000)}}` };
+    },
+  },
+  {
+    code: '647',
+    ernst: 'A',
+    naam: 'more findings than one answer shows',
+    stap: (c) => {
+      const m = enrol(c);
+      const extra = Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`x${i}`, i]));
+      return { body: { ...m, ...extra } };
+    },
+  },
+  {
     code: '631',
     ernst: 'A',
     naam: 'geslacht X',

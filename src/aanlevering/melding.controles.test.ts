@@ -418,3 +418,34 @@ describe('a BSN sent as a JSON number', () => {
     expect(codes).not.toContain('603');
   });
 });
+
+describe('what no field may hold (645, 646)', () => {
+  it.each([
+    ['a NUL', 'Te\u0000st'],
+    ['a tab', 'van\tder Berg'],
+    ['an escape sequence', '\u001b[31m'],
+    ['a lone surrogate', 'ab\ud800cd'],
+  ])('%s in a name is 645 with its pointer', (_naam, achternaam) => {
+    const b = controleer(
+      met((m) => {
+        m.persoon.achternaam = achternaam;
+      }),
+    );
+    expect(b.find((x) => x.code === '645')).toMatchObject({ ernst: 'A', veld: '/persoon/achternaam' });
+  });
+
+  it('a well-formed surrogate pair (an emoji, a rare letter) is fine', () => {
+    const b = controleer(
+      met((m) => {
+        m.persoon.achternaam = 'Jansen 😀 𝔘';
+      }),
+    );
+    expect(b).toEqual([]);
+  });
+
+  it('a control character in a key is 645, and the key is escaped in the text', () => {
+    const b = controleer({ ...geldig(), 'a\u0000b': 1 });
+    expect(b.map((x) => x.code)).toEqual(expect.arrayContaining(['645', '630']));
+    expect(b.every((x) => !x.tekst.includes('\u0000'))).toBe(true);
+  });
+});

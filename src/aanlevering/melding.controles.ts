@@ -1,7 +1,9 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { isBsnFormat, isValidBsn, isValidOnderwijsnummer } from '../persoon/pgn.ts';
+import { isRegisterDatum } from '../platform/dates.ts';
 import { type Bevinding, bevinding } from './bevinding.ts';
+import { CODES } from './codes.ts';
 import { type Melding, MeldingSchema, type PersoonInput } from './melding.schema.ts';
 
 /**
@@ -13,6 +15,9 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const ajv = addFormats(
   new Ajv({ allErrors: true, strict: false, removeAdditional: false, coerceTypes: false }),
 );
+// Dates: an existing calendar day within the register's range (PostgreSQL has no year 0; no MBO fact lies
+// before 1900 or after 2199).
+ajv.addFormat('date', isRegisterDatum);
 const validateShape = ajv.compile<Melding>(MeldingSchema);
 
 const DATE_FIELDS = /(datum|Datum)[A-Za-z]*$/;
@@ -41,8 +46,8 @@ function toBevinding(e: ErrorObject): Bevinding | undefined {
       const extra = String((e.params as { additionalProperty?: string }).additionalProperty);
       return bevinding(
         'onbekendVeld',
-        { ...where, veld: `${ptr}/${extra}` },
-        `Onbekend veld '${extra}' in ${ptr || 'de melding'}. Het koppelvlak kent dit veld niet; zie de OpenAPI-beschrijving.`,
+        { ...where, veld: `${ptr}/${JSON.stringify(extra).slice(1, -1)}` },
+        `Onbekend veld ${JSON.stringify(extra)} in ${ptr || 'de melding'}. Het koppelvlak kent dit veld niet; zie de OpenAPI-beschrijving.`,
       );
     }
     case 'required': {
@@ -118,11 +123,18 @@ function toBevinding(e: ErrorObject): Bevinding | undefined {
 export function checkShape(
   body: unknown,
 ): { melding: Melding; bevindingen: [] } | { melding: undefined; bevindingen: Bevinding[] } {
-  if (validateShape(body)) {
+  const tekens = checkTekens(body);
+  if (tekens.length === 0 && validateShape(body)) {
     return { melding: body, bevindingen: [] };
   }
-  const seen = new Set<string>();
-  const bevindingen: Bevinding[] = [];
+  if (tekens.some((b) => b.code === CODES.teDiep.code)) {
+    return { melding: undefined, bevindingen: tekens };
+  }
+  if (tekens.length > 0 && validateShape(body)) {
+    return { melding: undefined, bevindingen: tekens };
+  }
+  const seen = new Set<string>(tekens.map((b) => `${b.code}|${b.veld ?? ''}`));
+  const bevindingen: Bevinding[] = [...tekens];
   // When a union (e.g. a literal list) fails, Ajv reports each branch; one finding per field is enough.
   for (const e of validateShape.errors ?? []) {
     const b = toBevinding(e);
@@ -222,4 +234,81 @@ export function checkAdres(p: Partial<PersoonInput>): Bevinding[] {
         : 'Lever een postcode (woonadres in Nederland) of een land (woonadres in het buitenland).',
     ),
   ];
+}
+
+/** How deep a melding may nest (it needs 4 levels; more is never a melding). */
+export const MAX_DIEPTE = 16;
+
+/** A control character (C0 or DEL) or broken Unicode (a lone UTF-16 surrogate). */
+function ongeldigeTekst(text: string): boolean {
+  if (!text.isWellFormed()) {
+    return true;
+  }
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) {
+      return true;
+    }
+  }
+  return false;
+}
+
+function escapePointer(key: string): string {
+  return JSON.stringify(key).slice(1, -1).replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
+/**
+ * Walks the whole body (iteratively) for what no field may hold: control characters (NUL, tabs, escape
+ * sequences, …) and broken Unicode (lone surrogates) in any key or text, and nesting beyond MAX_DIEPTE.
+ * Names are stored exactly as delivered, so what cannot be stored faithfully is refused here.
+ */
+export function checkTekens(body: unknown): Bevinding[] {
+  const out: Bevinding[] = [];
+  const stack: { value: unknown; ptr: string; depth: number }[] = [{ value: body, ptr: '', depth: 0 }];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (!item) {
+      break;
+    }
+    const { value, ptr, depth } = item;
+    if (depth > MAX_DIEPTE) {
+      return [
+        bevinding(
+          'teDiep',
+          { record: 'melding', veld: ptr.split('/').slice(0, 4).join('/') },
+          `De melding is dieper genest dan ${MAX_DIEPTE} niveaus; zo ziet een melding er niet uit.`,
+        ),
+      ];
+    }
+    if (typeof value === 'string') {
+      if (ongeldigeTekst(value)) {
+        out.push(
+          bevinding(
+            'ongeldigTeken',
+            { record: recordOf(ptr).record, veld: ptr },
+            `Veld '${veldNaam(ptr)}' bevat een stuurteken of ongeldige Unicode (bijvoorbeeld NUL, tab of een losse surrogaat); zulke tekens kan het register niet ongewijzigd bewaren.`,
+          ),
+        );
+      }
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => {
+        stack.push({ value: v, ptr: `${ptr}/${i}`, depth: depth + 1 });
+      });
+    } else if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        const childPtr = `${ptr}/${escapePointer(k)}`;
+        if (ongeldigeTekst(k)) {
+          out.push(
+            bevinding(
+              'ongeldigTeken',
+              { record: recordOf(ptr).record, veld: childPtr },
+              `Een veldnaam in ${ptr || 'de melding'} bevat een stuurteken of ongeldige Unicode.`,
+            ),
+          );
+        }
+        stack.push({ value: v, ptr: childPtr, depth: depth + 1 });
+      }
+    }
+  }
+  return out;
 }

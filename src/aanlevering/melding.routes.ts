@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../app.ts';
+import { AppError } from '../platform/problem.ts';
 import { BevindingSchema, MeldingAntwoordSchema, MeldingSchema } from './melding.schema.ts';
 import { MELDINGEN_PATH, processMelding } from './melding.service.ts';
 import { getMelding, listMeldingen, listSignalen, requireInstelling } from './terugkoppeling.service.ts';
@@ -67,6 +68,15 @@ export function meldingRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     async (request, reply) => {
       const actor = await ctx.authenticate(request);
+      if (request.body === undefined) {
+        throw new AppError({
+          kind: 'invalid',
+          code: 'melding.leeg',
+          title: 'Lege melding',
+          detail:
+            'Het verzoek heeft geen inhoud; lever de melding als JSON-object (Content-Type: application/json).',
+        });
+      }
       const uitkomst = await processMelding(
         ctx.intake,
         { actor, correlationId: request.id },
@@ -143,7 +153,7 @@ export function meldingRoutes(app: FastifyInstance, ctx: AppContext): void {
             ernst: Type.Optional(Type.Union([Type.Literal('A'), Type.Literal('S')])),
             vanaf: Type.Optional(Type.String({ format: 'date', description: 'Vanaf deze dag (inclusief)' })),
             tot: Type.Optional(Type.String({ format: 'date', description: 'Tot en met deze dag' })),
-            meldingId: Type.Optional(Type.String({ pattern: '^[0-9]{1,19}$' })),
+            meldingId: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$' })),
             ...Paging,
           },
           { additionalProperties: false },

@@ -26,6 +26,7 @@ import {
   type ResultaatKwalificatie,
 } from '../resultaat/resultaat.ts';
 import { type Bevinding, bevinding, isAfkeurend } from './bevinding.ts';
+import { CODES } from './codes.ts';
 import { checkAdres, checkPgn, checkShape } from './melding.controles.ts';
 import type { Melding, PersoonInput } from './melding.schema.ts';
 
@@ -51,12 +52,36 @@ export type MeldingUitkomst = {
 
 export const MELDINGEN_PATH = '/koppelvlak/v1/meldingen';
 
-/** sha256 of the canonical content: keys sorted, strings NFC-normalised, whitespace irrelevant. */
-export function canonicalHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+/** Codes whose finding is drawn from other institutions' data (rule 30). */
+const OVER_ANDERE_INSTELLINGEN = new Set([CODES.andereInstelling.code]);
+
+/** At most this many findings are stored and answered per melding; the rest are counted in one 647. */
+export const MAX_BEVINDINGEN = 100;
+
+/** Caps the findings of one melding, so a small request cannot produce thousands of rows. */
+export function begrens(bevindingen: Bevinding[]): Bevinding[] {
+  if (bevindingen.length <= MAX_BEVINDINGEN) {
+    return bevindingen;
+  }
+  const rest = bevindingen.length - (MAX_BEVINDINGEN - 1);
+  return [
+    ...bevindingen.slice(0, MAX_BEVINDINGEN - 1),
+    bevinding(
+      'teveelBevindingen',
+      { record: 'melding' },
+      `En nog ${rest} bevindingen die dit antwoord niet toont. Herstel eerst de getoonde en lever de melding opnieuw.`,
+    ),
+  ];
 }
 
-function canonicalJson(value: unknown): string {
+/** sha256 of the canonical content: keys sorted, strings NFC-normalised, whitespace irrelevant. */
+export function canonicalHash(value: unknown): string {
+  return createHash('sha256')
+    .update(canonicalJson(value) ?? 'undefined')
+    .digest('hex');
+}
+
+function canonicalJson(value: unknown): string | undefined {
   if (Array.isArray(value)) {
     return `[${value.map(canonicalJson).join(',')}]`;
   }
@@ -70,6 +95,11 @@ function canonicalJson(value: unknown): string {
     return JSON.stringify(value.normalize('NFC'));
   }
   return JSON.stringify(value);
+}
+
+/** PostgreSQL's timestamptz text (UTC session) as ISO 8601. */
+function isoTijd(pg: string): string {
+  return new Date(pg.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00')).toISOString();
 }
 
 function sha256(text: string): string {
@@ -121,9 +151,12 @@ export async function processMelding(
     typeof obj.berichtId === 'string' && /^[A-Za-z0-9._:-]{1,100}$/.test(obj.berichtId)
       ? obj.berichtId
       : null;
-  const inhoudSha256 = canonicalHash(parsed);
-
   const shape = checkShape(parsed);
+  // A body too deeply nested to be a melding is compared as bytes (the canonical form recurses).
+  const inhoudSha256 = shape.bevindingen.some((b) => b.code === CODES.teDiep.code)
+    ? sha256(raw)
+    : canonicalHash(parsed);
+
   const pre: Bevinding[] = [...shape.bevindingen];
   const melding = shape.melding;
   const referentie = deps.referentie();
@@ -185,9 +218,7 @@ export async function processMelding(
         return replay(trx, actor.brin, berichtId ?? '', inhoudSha256);
       }
       const meldingId = inserted.id;
-      const ontvangenOp = new Date(
-        inserted.ontvangenOp.replace(' ', 'T').replace(/\+00$/, 'Z'),
-      ).toISOString();
+      const ontvangenOp = isoTijd(inserted.ontvangenOp);
       const instance = `${MELDINGEN_PATH}/${meldingId}`;
 
       if (!melding || !instelling || isAfkeurend(pre)) {
@@ -230,12 +261,15 @@ export async function processMelding(
       });
       const bevindingen = [...pre, ...result.bevindingen, ...resultaten.bevindingen];
       if (isAfkeurend(bevindingen)) {
+        // A rejected melding stores nothing, so it must not reveal anything either: no signals drawn from
+        // other institutions' data (else a made-up melding could probe where a BSN is enrolled).
+        const eigen = bevindingen.filter((b) => !OVER_ANDERE_INSTELLINGEN.has(b.code));
         return reject(trx, {
           meldingId,
           berichtId,
           instance,
           brin: actor.brin,
-          bevindingen,
+          bevindingen: eigen,
           persoonId: state.persoonId,
         });
       }
@@ -321,7 +355,8 @@ export async function processMelding(
           ),
         );
       }
-      const status: MeldingStatus = bevindingen.length > 0 ? 'goedgekeurd-met-signalen' : 'goedgekeurd';
+      const signalen = begrens(bevindingen);
+      const status: MeldingStatus = signalen.length > 0 ? 'goedgekeurd-met-signalen' : 'goedgekeurd';
       const body: Record<string, unknown> = {
         meldingId,
         berichtId: melding.berichtId,
@@ -335,7 +370,7 @@ export async function processMelding(
           melding.resultaten === undefined
             ? result.verwerkt
             : { ...result.verwerkt, resultaat: resultaten.verwerkt },
-        signalen: bevindingen,
+        signalen,
       };
       parts.push(
         trx.insertInto('auditLog').values({
@@ -358,7 +393,7 @@ export async function processMelding(
         status,
         httpStatus: 200,
         body,
-        bevindingen,
+        bevindingen: signalen,
         parts,
       });
       return { httpStatus: 200, body, replayed: false };
@@ -409,7 +444,7 @@ async function replay(
       code: 'melding.bericht-id-hergebruikt',
       title: 'BerichtId al gebruikt',
       detail:
-        `BerichtId ${berichtId} is al gebruikt voor een melding met andere inhoud (melding ${existing.id}, ontvangen ${existing.ontvangenOp}). ` +
+        `BerichtId ${berichtId} is al gebruikt voor een melding met andere inhoud (melding ${existing.id}, ontvangen ${isoTijd(existing.ontvangenOp)}). ` +
         'Een herhaalde zending moet precies dezelfde inhoud hebben; gebruik voor een nieuwe of herstelde melding een nieuw berichtId.',
       extras: { meldingId: existing.id },
     });
@@ -433,6 +468,7 @@ async function reject(
   },
 ): Promise<MeldingUitkomst> {
   const aantalA = args.bevindingen.filter((b) => b.ernst === 'A').length;
+  const bevindingen = begrens(args.bevindingen);
   const body = problem({
     status: 422,
     code: 'melding.afgekeurd',
@@ -445,7 +481,7 @@ async function reject(
       meldingId: args.meldingId,
       berichtId: args.berichtId,
       meldingStatus: 'afgekeurd',
-      bevindingen: args.bevindingen,
+      bevindingen,
     },
   });
   await finish(trx, {
@@ -455,7 +491,7 @@ async function reject(
     status: 'afgekeurd',
     httpStatus: 422,
     body,
-    bevindingen: args.bevindingen,
+    bevindingen,
   });
   return { httpStatus: 422, body, replayed: false };
 }
@@ -475,6 +511,7 @@ async function finish(
 ): Promise<void> {
   const parts: WritePart[] = [...(args.parts ?? [])];
   if (args.bevindingen.length > 0) {
+    // args.bevindingen is already capped (begrens) by the caller.
     parts.push(
       trx.insertInto('signaal').values(
         args.bevindingen.map((b) => ({

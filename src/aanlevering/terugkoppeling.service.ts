@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Actor } from '../platform/auth.ts';
+import { DATUM_MAX, DATUM_MIN, isRegisterDatum } from '../platform/dates.ts';
 import type { DB } from '../platform/db-schema.ts';
 import { AppError } from '../platform/problem.ts';
 
@@ -35,7 +36,7 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
     return undefined;
   }
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const m = /^id:([0-9]{1,19})$/.exec(text);
+  const m = /^id:([0-9]{1,18})$/.exec(text);
   if (!m?.[1]) {
     throw new AppError({
       kind: 'invalid',
@@ -81,6 +82,19 @@ export async function listSignalen(
   f: SignaalFilter,
 ): Promise<Pagina<SignaalItem>> {
   const limit = Math.min(f.limit ?? 100, MAX_LIMIT);
+  for (const [naam, datum] of [
+    ['vanaf', f.vanaf],
+    ['tot', f.tot],
+  ] as const) {
+    if (datum !== undefined && !isRegisterDatum(datum)) {
+      throw new AppError({
+        kind: 'invalid',
+        code: 'verzoek.ongeldig',
+        title: 'Ongeldig verzoek',
+        detail: `Parameter ${naam} moet een bestaande datum zijn (JJJJ-MM-DD, tussen ${DATUM_MIN} en ${DATUM_MAX}).`,
+      });
+    }
+  }
   let q = db.selectFrom('signaal').selectAll().where('brin', '=', brin);
   const after = decodeCursor(f.cursor);
   if (after !== undefined) {
@@ -173,7 +187,7 @@ export async function listMeldingen(
 
 /** One archived delivery, verbatim, with the register's answer; 404 for another institution's melding. */
 export async function getMelding(db: Kysely<DB>, brin: string, meldingId: string) {
-  const row = /^[0-9]{1,19}$/.test(meldingId)
+  const row = /^[0-9]{1,18}$/.test(meldingId)
     ? await db
         .selectFrom('melding')
         .selectAll()

@@ -727,6 +727,7 @@ const CASES: Case[] = [
     },
     record: 'extraOndersteuning',
     sleutel: '1/2026-10-01',
+    veld: '/extraOndersteuning/0/datumBegin',
     buur: {
       huidig: [bestaand()],
       melding: melding({ extraOndersteuning: [ondersteuning({ datumEinde: '2028-07-31' })] }),

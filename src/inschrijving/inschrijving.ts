@@ -260,6 +260,7 @@ export function applyMelding(input: ApplyInput): ApplyResult {
           bevindingen.push(volgnummerOnbekend(nr, veld));
           return;
         }
+        const voorIns = JSON.stringify({ ...s, periodes: [], ondersteuning: [] });
         if (r.datumUitschrijvingWerkelijk !== undefined) {
           const oud = s.datumUitschrijvingWerkelijk;
           const nieuwe = r.datumUitschrijvingWerkelijk;
@@ -290,7 +291,10 @@ export function applyMelding(input: ApplyInput): ApplyResult {
         if (r.redenUitschrijving !== undefined) {
           s.redenUitschrijving = r.redenUitschrijving;
         }
-        mark(s, 'wijzigen');
+        // an unchanged wijzigen writes no new version
+        if (JSON.stringify({ ...s, periodes: [], ondersteuning: [] }) !== voorIns) {
+          mark(s, 'wijzigen');
+        }
         return;
       }
       case 'verwijderen': {
@@ -405,6 +409,7 @@ export function applyMelding(input: ApplyInput): ApplyResult {
           bevindingen.push(sleutelOnbekend('periode', sleutel, `${veld}/datumBegin`));
           return;
         }
+        const voorPer = JSON.stringify(current);
         if (r.nieuweDatumBegin !== undefined && r.nieuweDatumBegin !== current.datumBegin) {
           if (s.periodes.some((p) => !p.verwijderd && p.datumBegin === r.nieuweDatumBegin)) {
             bevindingen.push(periodeBestaat(r.nieuweDatumBegin, nr, `${veld}/nieuweDatumBegin`));
@@ -433,7 +438,9 @@ export function applyMelding(input: ApplyInput): ApplyResult {
         if (r.locatiecodeVsv !== undefined) {
           current.locatiecodeVsv = r.locatiecodeVsv;
         }
-        mark(current, 'wijzigen');
+        if (JSON.stringify(current) !== voorPer) {
+          mark(current, 'wijzigen');
+        }
         return;
       }
       case 'verwijderen': {
@@ -480,11 +487,12 @@ export function applyMelding(input: ApplyInput): ApplyResult {
           mutatie: 'toevoegen',
         });
         return;
-      case 'wijzigen':
+      case 'wijzigen': {
         if (!current) {
           bevindingen.push(sleutelOnbekend('extraOndersteuning', sleutel, `${veld}/datumBegin`));
           return;
         }
+        const voorOnd = JSON.stringify(current);
         if (r.nieuweDatumBegin !== undefined && r.nieuweDatumBegin !== current.datumBegin) {
           if (s.ondersteuning.some((o) => !o.verwijderd && o.datumBegin === r.nieuweDatumBegin)) {
             bevindingen.push(bestaatAl(r.nieuweDatumBegin, `${veld}/nieuweDatumBegin`));
@@ -495,8 +503,11 @@ export function applyMelding(input: ApplyInput): ApplyResult {
         if (r.datumEinde !== undefined) {
           current.datumEinde = r.datumEinde;
         }
-        mark(current, 'wijzigen');
+        if (JSON.stringify(current) !== voorOnd) {
+          mark(current, 'wijzigen');
+        }
         return;
+      }
       case 'verwijderen':
         if (!current) {
           bevindingen.push(sleutelOnbekend('extraOndersteuning', sleutel, `${veld}/datumBegin`));
@@ -629,7 +640,7 @@ export function applyMelding(input: ApplyInput): ApplyResult {
         bevindingen.push(
           bevinding(
             'ondersteuningBuitenInschrijving',
-            { record: 'extraOndersteuning', sleutel },
+            { record: 'extraOndersteuning', sleutel, veld: 'datumBegin' },
             `Extra ondersteuning vanaf ${toDutch(o.datumBegin)} ligt (deels) buiten inschrijving ${nr} (${toDutch(s.datumInschrijving)} t/m ${toDutch(eind)}).`,
           ),
         );
@@ -773,7 +784,7 @@ export function applyMelding(input: ApplyInput): ApplyResult {
             'bblLeerplichtig',
             { ...where, veld: 'leertraject' },
             `De deelnemer is op ${toDutch(p.datumBegin)} nog volledig leerplichtig (tot en met ${toDutch(leerplichtTot)}); ` +
-              'BBL is dan niet toegestaan (WEB art. 8.1.1 lid 3).',
+              'BBL is voor een volledig leerplichtige deelnemer niet bedoeld (WEB art. 8.1.1 lid 3); controleer de leerweg en de geboortedatum.',
           ),
         );
       }

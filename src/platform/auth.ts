@@ -23,7 +23,11 @@ const BRIN = /^[0-9]{2}[A-Z0-9]{2}$/;
 
 /** Parses a role string into an Actor, or undefined when it names no known role. */
 export function parseRole(role: string): Actor | undefined {
-  const [kind, arg] = role.split(':', 2);
+  const parts = role.split(':');
+  if (parts.length > 2) {
+    return undefined;
+  }
+  const [kind, arg] = parts;
   switch (kind) {
     case 'instelling':
     case 'accountant':
@@ -81,7 +85,7 @@ export async function signToken(secret: Uint8Array, role: string, ttlSeconds = 8
 
 /** Verifies a bearer token and returns its actor; throws AppError(unauthorized) otherwise. */
 export async function authenticate(secret: Uint8Array, authorization: string | undefined): Promise<Actor> {
-  const match = authorization ? /^Bearer ([A-Za-z0-9._-]+)$/.exec(authorization) : null;
+  const match = authorization ? /^Bearer +([A-Za-z0-9._-]+)$/i.exec(authorization.trim()) : null;
   if (!match?.[1]) {
     throw new AppError({
       kind: 'unauthorized',
@@ -95,6 +99,8 @@ export async function authenticate(secret: Uint8Array, authorization: string | u
       issuer: ISSUER,
       audience: AUDIENCE,
       algorithms: ['HS256'],
+      requiredClaims: ['exp'],
+      maxTokenAge: '400d',
     });
     const actor = typeof payload.sub === 'string' ? parseRole(payload.sub) : undefined;
     if (!actor) {
@@ -131,7 +137,7 @@ export function createAuthenticator(
       cache.delete(authorization ?? '');
     }
     const actor = await authenticate(secret, authorization);
-    const token = authorization?.slice('Bearer '.length) ?? '';
+    const token = authorization?.trim().split(/ +/)[1] ?? '';
     const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
       exp?: number;
     };

@@ -21,6 +21,15 @@ export function isValidDatum(value: string): boolean {
   return d <= daysInMonth(y, mo);
 }
 
+/** The range of dates the register accepts: no MBO fact lies before 1900 or after 2199. */
+export const DATUM_MIN = '1900-01-01';
+export const DATUM_MAX = '2199-12-31';
+
+/** A valid date within [DATUM_MIN, DATUM_MAX]. */
+export function isRegisterDatum(value: string): boolean {
+  return isValidDatum(value) && value >= DATUM_MIN && value <= DATUM_MAX;
+}
+
 export function daysInMonth(year: number, month: number): number {
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;

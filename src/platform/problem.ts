@@ -9,6 +9,7 @@ export type AppErrorKind =
   | 'not-found'
   | 'conflict'
   | 'unprocessable'
+  | 'unsupported-media-type'
   | 'unavailable';
 
 export const STATUS_BY_KIND: Record<AppErrorKind, number> = {
@@ -18,6 +19,7 @@ export const STATUS_BY_KIND: Record<AppErrorKind, number> = {
   'not-found': 404,
   conflict: 409,
   unprocessable: 422,
+  'unsupported-media-type': 415,
   unavailable: 503,
 };
 

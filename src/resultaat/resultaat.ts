@@ -334,7 +334,10 @@ export function applyResultaten(input: ApplyResultatenInput): ApplyResultatenRes
             s[f] = r[f] ?? null;
           }
         }
-        if (s.mutatie !== 'toevoegen') {
+        // an unchanged wijzigen writes no new version
+        const inhoud = (x: ResultaatState) =>
+          JSON.stringify({ ...x, mutatie: null, bekostigingsrelevant: null });
+        if (s.mutatie !== 'toevoegen' && inhoud(s) !== inhoud(vorige)) {
           s.mutatie = 'wijzigen';
         }
         if (
