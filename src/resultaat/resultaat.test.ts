@@ -253,6 +253,14 @@ describe('applyResultaten: controles bij de aanlevering van een diploma', () => 
       bekostigingsrelevant: true,
       indicatieBekostigbaar: false,
     });
+    // an unchanged wijzigen writes nothing
+    const same = run(
+      [{ mutatie: 'wijzigen', resultaatvolgnummer: 'D1', soort: 'DIP', indicatieBekostigbaar: 'J' }],
+      {
+        huidig: [bestaandDiploma],
+      },
+    );
+    expect(same.nieuw[0]?.mutatie).toBeUndefined();
   });
 
   it('counts resultaten per inschrijving after the melding deletes some (rule 39)', () => {
