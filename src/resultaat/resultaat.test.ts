@@ -263,6 +263,35 @@ describe('applyResultaten: controles bij de aanlevering van een diploma', () => 
     expect(same.nieuw[0]?.mutatie).toBeUndefined();
   });
 
+  it('wijzigen attaches a loose keuzedeel to a diploma: it then follows the diploma', () => {
+    const losKzd: ResultaatState = {
+      ...bestaandDiploma,
+      resultaatId: '9',
+      resultaatvolgnummer: 'K5',
+      soort: 'KZD',
+      opleidingcode: null,
+      indicatieBekostigbaar: null,
+      datumResultaat: '2026-03-01',
+      code: 'K0067',
+      uitslag: 'Behaald',
+      certificaat: true,
+    };
+    const r = run(
+      [{ mutatie: 'wijzigen', resultaatvolgnummer: 'K5', soort: 'KZD', resultaatvolgnummerDiploma: 'D1' }],
+      {
+        huidig: [bestaandDiploma, losKzd],
+      },
+    );
+    expect(r.bevindingen).toEqual([]);
+    expect(r.nieuw[1]).toMatchObject({
+      mutatie: 'wijzigen',
+      resultaatvolgnummerDiploma: 'D1',
+      inschrijvingsvolgnummer: null,
+      datumResultaat: null,
+      certificaat: null,
+    });
+  });
+
   it('counts resultaten per inschrijving after the melding deletes some (rule 39)', () => {
     expect(countResultatenPerInschrijving([bestaandDiploma], {}).get('1')).toBe(1);
     expect(

@@ -309,7 +309,11 @@ export function applyResultaten(input: ApplyResultatenInput): ApplyResultatenRes
           s.inschrijvingsvolgnummer = r.inschrijvingsvolgnummer;
         }
         if (r.resultaatvolgnummerDiploma !== undefined) {
+          // attached to a diploma: it follows the diploma's inschrijving and date
           s.resultaatvolgnummerDiploma = r.resultaatvolgnummerDiploma;
+          s.inschrijvingsvolgnummer = null;
+          s.datumResultaat = null;
+          s.certificaat = null;
         }
         if (r.opleidingcode !== undefined) {
           s.opleidingcode = r.opleidingcode;
