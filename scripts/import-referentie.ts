@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { loadConfig } from '../src/platform/config.ts';
+import { lockDataDir } from '../src/platform/datadir-lock.ts';
 import { openDatabase } from '../src/platform/db.ts';
 import { migrate } from '../src/platform/migrate.ts';
 import { importReferentie, readReferentie } from '../src/referentie/referentie.import.ts';
@@ -28,6 +29,17 @@ try {
   process.exit(1);
 }
 
+if (!config.databaseUrl) {
+  try {
+    lockDataDir(config.dataDir);
+  } catch (error) {
+    console.error(`Import afgebroken / import aborted: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+}
+console.log(
+  `Database: ${config.databaseUrl ? `PostgreSQL ${new URL(config.databaseUrl).host}${new URL(config.databaseUrl).pathname}` : `ingebouwde PGlite in ${config.dataDir}`}`,
+);
 const database = await openDatabase(config);
 try {
   await migrate(database);

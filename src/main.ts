@@ -8,6 +8,7 @@ import { buildApp } from './app.ts';
 import { resolveAuthSecret } from './platform/auth.ts';
 import { systemClock } from './platform/clock.ts';
 import { loadConfig, PROJECT_ROOT } from './platform/config.ts';
+import { lockDataDir } from './platform/datadir-lock.ts';
 import { openDatabase } from './platform/db.ts';
 import { migrate } from './platform/migrate.ts';
 import { ensureReferentie, loadReferentie } from './referentie/referentie.service.ts';
@@ -18,14 +19,40 @@ const version = (
 ).version;
 const say = (message: string) => console.log(`[mbo-register] ${message}`);
 
-say(`versie ${version}, Node ${process.version}`);
+say(`versie ${version}, Node ${process.version}, proces ${process.pid}`);
 say(
   config.databaseUrl
     ? `database: PostgreSQL (${new URL(config.databaseUrl).host}${new URL(config.databaseUrl).pathname})`
     : `database: ingebouwde PGlite in ${config.dataDir} (zet DATABASE_URL voor PostgreSQL)`,
 );
+/** Explains a start-up failure in words a user can act on, and stops. */
+function fail(stap: string, error: unknown): never {
+  const e = error as NodeJS.ErrnoException & { code?: string };
+  const hints: Record<string, string> = {
+    ECONNREFUSED: 'PostgreSQL antwoordt niet op dat adres; start PostgreSQL of controleer DATABASE_URL.',
+    '3D000': 'Die database bestaat niet; maak haar aan (bijvoorbeeld: createdb -h 127.0.0.1 -U postgres mbo).',
+    '28P01': 'Aanmelden bij PostgreSQL mislukt; controleer gebruiker en wachtwoord in DATABASE_URL.',
+    EADDRINUSE: `Poort ${config.port} is al in gebruik; kies een andere met PORT=…`,
+    EACCES: 'Geen toegang (poort of map); kies een andere PORT of DATA_DIR.',
+  };
+  console.error(`[mbo-register] starten mislukt bij ${stap}: ${e?.message ?? String(error)}`);
+  const hint = e?.code ? hints[e.code] : undefined;
+  if (hint) {
+    console.error(`[mbo-register] ${hint}`);
+  }
+  process.exit(1);
+}
+
+let releaseDataDir: () => void = () => undefined;
+if (!config.databaseUrl) {
+  try {
+    releaseDataDir = lockDataDir(config.dataDir);
+  } catch (error) {
+    fail('de datamap', error);
+  }
+}
 const database = await openDatabase(config);
-const applied = await migrate(database);
+const applied = await migrate(database).catch((error: unknown) => fail('de database', error));
 say(applied.length > 0 ? `migraties toegepast: ${applied.join(', ')}` : 'database-schema is actueel');
 
 const bron = {
@@ -34,7 +61,10 @@ const bron = {
   opgegeven: 'de map uit REFERENCE_DATA',
 }[config.referenceDataSource];
 say(`referentiegegevens: ${config.referenceData} (${bron})`);
-await ensureReferentie(database.db, config.referenceData, { info: say });
+const geimporteerd = await ensureReferentie(database.db, config.referenceData, { info: say });
+if (!geimporteerd) {
+  say('referentiegegevens stonden al in de database en zijn niet opnieuw ingelezen (npm run import-referentie)');
+}
 let referentie = await loadReferentie(database.db);
 say(
   `${referentie.instellingen.size} instellingen, ${referentie.kwalificaties.size} opleidingscodes in het register`,
@@ -75,12 +105,13 @@ async function shutdown(signal: string): Promise<void> {
   say(`${signal}: afsluiten; lopende meldingen worden afgemaakt`);
   await app.close();
   await database.close();
+  releaseDataDir();
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-await app.listen({ port: config.port, host: config.host });
+await app.listen({ port: config.port, host: config.host }).catch((error: unknown) => fail('het luisteren', error));
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : config.port;
 say(

@@ -398,8 +398,10 @@ function generateStudent(ctx: StudentContext): PersonScript {
   const bekostigingN = instelling.bekostigd && rng.chance(0.03);
   const bekostigingDatum = firstOfMonth(schooljaar, rng.pick([11, 12, 1, 2, 3, 4, 5]));
   const ondersteuning = rng.chance(0.04);
-  const ondersteuningBegin = fromDayNumber(
-    rng.int(toDayNumber(`${schooljaar}-09-15`), toDayNumber(`${schooljaar + 1}-03-31`)),
+  // inside the enrolment: at least 25 days after datumInschrijving (a correction moves it ≤ 20 days)
+  const ondersteuningBegin = maxDatum(
+    fromDayNumber(rng.int(toDayNumber(`${schooljaar}-09-15`), toDayNumber(`${schooljaar + 1}-03-31`))),
+    addDays(datumInschrijving, 25),
   );
   const ondersteuningDuur = rng.chance(0.5) ? undefined : rng.int(60, 180);
   const diploma = rng.chance(0.88);

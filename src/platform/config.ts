@@ -49,13 +49,16 @@ function parsePort(value: string | undefined, fallback: number): number {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return Object.freeze({
     port: parsePort(env.PORT, 8080),
-    host: env.HOST ?? '0.0.0.0',
+    // Loopback by default: a development register with a development key is not for the network.
+    // Production sets HOST=0.0.0.0 (and AUTH_SECRET).
+    host: env.HOST ?? '127.0.0.1',
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: path.resolve(env.DATA_DIR ?? './data'),
     ...resolveReferenceData(env),
     authSecretFile: path.resolve(env.AUTH_SECRET_FILE ?? path.join(PROJECT_ROOT, '.local', 'auth-secret')),
     authSecret: env.AUTH_SECRET || undefined,
-    logLevel: env.LOG_LEVEL ?? 'info',
+    // warn: errors and warnings only; `info` adds a JSON line per request.
+    logLevel: env.LOG_LEVEL ?? 'warn',
     dbPoolSize: parsePort(env.DB_POOL_SIZE, 20),
   });
 }
