@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CODES } from '../../src/aanlevering/codes.ts';
 import { signToken } from '../../src/platform/auth.ts';
 import { fixedClock } from '../../src/platform/clock.ts';
 import { SYNTHETIC_REFERENCE_DATA } from '../../src/platform/config.ts';
@@ -88,7 +89,16 @@ describe('the SIS simulator against the register (diploma season clock)', () => 
       .where('soort', '=', 'DIP')
       .executeTakeFirstOrThrow();
     expect(Number(dip.n)).toBeGreaterThan(0);
-    // every rejection was fixed and re-sent: nothing the simulator meant as correct was refused
-    expect(summary.hersteld).toBe(summary.foutief);
+    // only the deliberately flawed meldingen are rejected, each caught
+    // only the deliberately flawed meldingen are rejected (a replayed flawed one is rejected twice)
+    const uitFouten = new Set(Object.values(summary.perFout).flatMap((f) => Object.keys(f.codes)));
+    const afkeurend = Object.keys(summary.perCode).filter(
+      (code) => Object.values(CODES).find((d) => d.code === code)?.ernst === 'A',
+    );
+    expect(afkeurend.filter((code) => !uitFouten.has(code))).toEqual([]);
+    expect(summary.afgekeurd).toBeGreaterThanOrEqual(summary.foutief);
+    for (const [soort, telling] of Object.entries(summary.perFout)) {
+      expect(telling.nietAfgekeurd, soort).toBe(0);
+    }
   });
 });
