@@ -33,7 +33,9 @@ if (!config.databaseUrl) {
   try {
     lockDataDir(config.dataDir);
   } catch (error) {
-    console.error(`Import afgebroken / import aborted: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(
+      `Import afgebroken / import aborted: ${error instanceof Error ? error.message : String(error)}`,
+    );
     process.exit(1);
   }
 }

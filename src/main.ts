@@ -30,7 +30,8 @@ function fail(stap: string, error: unknown): never {
   const e = error as NodeJS.ErrnoException & { code?: string };
   const hints: Record<string, string> = {
     ECONNREFUSED: 'PostgreSQL antwoordt niet op dat adres; start PostgreSQL of controleer DATABASE_URL.',
-    '3D000': 'Die database bestaat niet; maak haar aan (bijvoorbeeld: createdb -h 127.0.0.1 -U postgres mbo).',
+    '3D000':
+      'Die database bestaat niet; maak haar aan (bijvoorbeeld: createdb -h 127.0.0.1 -U postgres mbo).',
     '28P01': 'Aanmelden bij PostgreSQL mislukt; controleer gebruiker en wachtwoord in DATABASE_URL.',
     EADDRINUSE: `Poort ${config.port} is al in gebruik; kies een andere met PORT=…`,
     EACCES: 'Geen toegang (poort of map); kies een andere PORT of DATA_DIR.',
@@ -63,7 +64,9 @@ const bron = {
 say(`referentiegegevens: ${config.referenceData} (${bron})`);
 const geimporteerd = await ensureReferentie(database.db, config.referenceData, { info: say });
 if (!geimporteerd) {
-  say('referentiegegevens stonden al in de database en zijn niet opnieuw ingelezen (npm run import-referentie)');
+  say(
+    'referentiegegevens stonden al in de database en zijn niet opnieuw ingelezen (npm run import-referentie)',
+  );
 }
 let referentie = await loadReferentie(database.db);
 say(
@@ -111,7 +114,9 @@ async function shutdown(signal: string): Promise<void> {
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-await app.listen({ port: config.port, host: config.host }).catch((error: unknown) => fail('het luisteren', error));
+await app
+  .listen({ port: config.port, host: config.host })
+  .catch((error: unknown) => fail('het luisteren', error));
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : config.port;
 say(
