@@ -438,7 +438,11 @@ function renderMarkdown(r: Result): string {
     '',
     `Rows written through the API on PostgreSQL: ${p.rowsWritten} (${p.rowsPerSec} rows/s). Baseline, the same rows by plain multi-row INSERTs: ${r.intake.baselineRowsPerSec} rows/s. Ratio API/baseline: ${r.intake.ratioApiToBaseline}.`,
     '',
-    `Aim: ≥ 1000 meldingen/s with p99 < 50 ms at concurrency 16 on PostgreSQL. Bench took ${r.durationSec} s.`,
+    `Aim: ≥ 1000 meldingen/s with p99 < 50 ms at concurrency 16 on PostgreSQL — ${
+      p.meldingenPerSec >= 1000 && p.p99Ms < 50
+        ? 'met'
+        : `not met (${p.meldingenPerSec >= 1000 ? '' : `throughput ${Math.round((100 * p.meldingenPerSec) / 1000)}% of the aim`}${p.meldingenPerSec < 1000 && p.p99Ms >= 50 ? ', ' : ''}${p.p99Ms >= 50 ? `p99 ${p.p99Ms} ms` : ''})`
+    }. Bench took ${r.durationSec} s.`,
     '',
   ].join('\n');
 }

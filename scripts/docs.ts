@@ -4,7 +4,7 @@
  * - openapi/koppelvlak.json from the route schemas (the same document the API serves at /openapi.json).
  * scripts/docs.test.ts fails when a committed copy is stale.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CODES } from '../src/aanlevering/codes.ts';
 import { buildApp } from '../src/app.ts';
@@ -59,7 +59,17 @@ export async function renderOpenapi(): Promise<string> {
 }
 
 if (import.meta.main) {
-  writeFileSync(path.join(PROJECT_ROOT, 'docs', 'controles.md'), renderControles());
-  writeFileSync(path.join(PROJECT_ROOT, 'openapi', 'koppelvlak.json'), await renderOpenapi());
-  console.log('docs/controles.md en openapi/koppelvlak.json bijgewerkt');
+  for (const [file, text] of [
+    [path.join('docs', 'controles.md'), renderControles()],
+    [path.join('openapi', 'koppelvlak.json'), await renderOpenapi()],
+  ] as const) {
+    const full = path.join(PROJECT_ROOT, file);
+    const before = existsSync(full) ? readFileSync(full, 'utf8') : undefined;
+    if (before === text) {
+      console.log(`${file}: ongewijzigd`);
+    } else {
+      writeFileSync(full, text);
+      console.log(`${file}: bijgewerkt`);
+    }
+  }
 }

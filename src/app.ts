@@ -96,7 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       done(
         new AppError({
           kind: 'unsupported-media-type',
-          code: 'verzoek.codering',
+          code: 'verzoek.mediatype',
           title: 'Niet-ondersteunde codering',
           detail: 'Lever JSON in UTF-8, zonder compressie (Content-Type: application/json; charset=utf-8).',
         }),
@@ -171,12 +171,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return;
     }
     const err = error as {
-      validation?: { instancePath: string; message?: string; params?: unknown }[];
+      validation?: AjvLike[];
       statusCode?: number;
       code?: string;
     };
     if (err.validation) {
-      const errors = err.validation.map((v) => parameterFout(v as AjvLike));
+      const errors = [
+        ...new Map(
+          err.validation
+            .filter((v) => v.keyword !== 'anyOf' || err.validation?.length === 1)
+            .map((v) => parameterFout(v))
+            .map((e) => [e.tekst, e]),
+        ).values(),
+      ];
       reply
         .code(400)
         .type('application/problem+json; charset=utf-8')
@@ -193,7 +200,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return;
     }
     if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
-      const code = err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'verzoek.te-groot' : 'verzoek.ongeldig';
+      const code =
+        err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+          ? 'verzoek.te-groot'
+          : err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+            ? 'verzoek.mediatype'
+            : 'verzoek.ongeldig';
       const detail =
         code === 'verzoek.te-groot'
           ? 'Het verzoek is te groot (maximaal 1 MB per melding).'

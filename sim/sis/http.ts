@@ -5,7 +5,7 @@ import https from 'node:https';
  * A lean HTTP POST over keep-alive connections (node:http). The simulator is also the benchmark driver and
  * shares the machine with the register; `fetch` costs it noticeably more CPU per request.
  */
-export type HttpAnswer = { status: number; text: string };
+export type HttpAnswer = { status: number; text: string; replayed: boolean };
 
 export function createPoster(baseUrl: string, maxSockets: number) {
   const url = new URL(baseUrl);
@@ -35,7 +35,11 @@ export function createPoster(baseUrl: string, maxSockets: number) {
             const chunks: Buffer[] = [];
             res.on('data', (c: Buffer) => chunks.push(c));
             res.on('end', () =>
-              resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+              resolve({
+                status: res.statusCode ?? 0,
+                text: Buffer.concat(chunks).toString('utf8'),
+                replayed: res.headers['idempotent-replayed'] === 'true',
+              }),
             );
             res.on('error', reject);
           },

@@ -40,6 +40,7 @@ describe('SIS simulator against the register', () => {
       expect(telling.nietAfgekeurd, soort).toBe(0);
     }
     expect(summary.herhaaldAfwijkend).toBe(0);
+    expect(summary.alOntvangen).toBe(0);
     expect(summary.goedgekeurd + summary.afgekeurd).toBe(summary.meldingen);
   });
 });

@@ -225,6 +225,7 @@ export async function runSis(options: RunOptions): Promise<SisSummary> {
     conflicten: 0,
     fouten: 0,
     herhaald: 0,
+    alOntvangen: 0,
     herhaaldAfwijkend: 0,
     hersteld: 0,
     foutief: 0,
@@ -268,7 +269,7 @@ export async function runSis(options: RunOptions): Promise<SisSummary> {
     }
   };
 
-  const post = async (melding: Melding, body: string): Promise<Answer> => {
+  const post = async (melding: Melding, body: string, herhaling = false): Promise<Answer> => {
     const t0 = performance.now();
     for (const [soort, n] of Object.entries(countRecords(melding))) {
       increment(summary.perSoort, soort, n);
@@ -287,6 +288,9 @@ export async function runSis(options: RunOptions): Promise<SisSummary> {
       );
       const { text } = response;
       latencies.push(performance.now() - t0);
+      if (response.replayed && !herhaling) {
+        summary.alOntvangen++;
+      }
       let parsed: unknown;
       try {
         parsed = text === '' ? undefined : JSON.parse(text);
@@ -344,7 +348,7 @@ export async function runSis(options: RunOptions): Promise<SisSummary> {
     const first = await post(step.melding, body);
     if (step.replay && first.kind !== 'fout') {
       summary.herhaald++;
-      const again = await post(step.melding, body);
+      const again = await post(step.melding, body, true);
       if (!sameAnswer(first, again)) {
         summary.herhaaldAfwijkend++;
         noteError(

@@ -36,6 +36,8 @@ export type SisSummary = {
   fouten: number;
   /** Verbatim re-sends with the same berichtId. */
   herhaald: number;
+  /** Meldingen the register had already received before this run (same seed again): answered as replays. */
+  alOntvangen: number;
   /** Re-sends whose answer differed from the first one (should stay 0). */
   herhaaldAfwijkend: number;
   /** Corrected meldingen sent (new berichtId) after a flawed one. */
@@ -120,6 +122,7 @@ export function formatSummary(s: SisSummary): string {
         'Herhaald (zelfde berichtId)',
         `${nl.format(s.herhaald)}, afwijkend antwoord: ${nl.format(s.herhaaldAfwijkend)}`,
       ],
+      ['Al eerder ontvangen', nl.format(s.alOntvangen)],
       ['Records inschrijving', nl.format(s.perSoort.inschrijving)],
       ['Records periode', nl.format(s.perSoort.periode)],
       ['Records extra ondersteuning', nl.format(s.perSoort.extraOndersteuning)],
@@ -159,6 +162,13 @@ export function formatSummary(s: SisSummary): string {
   }
   if (s.afgebroken) {
     parts.push('', 'De simulatie is afgebroken: het register was niet bereikbaar.');
+  }
+  if (s.alOntvangen > 0 && s.alOntvangen >= s.meldingen / 2) {
+    parts.push(
+      '',
+      `Let op: ${nl.format(s.alOntvangen)} meldingen had het register al eerder ontvangen (zelfde seed); ` +
+        'ze veranderden niets. Kies een andere --seed voor nieuwe leveringen.',
+    );
   }
   return parts.join('\n');
 }

@@ -1,22 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../app.ts';
+import { PROBLEMEN, ProblemSchema, plainJson } from '../platform/problem.schema.ts';
 import { AppError } from '../platform/problem.ts';
 import { BevindingSchema, MeldingAntwoordSchema, MeldingSchema } from './melding.schema.ts';
 import { MELDINGEN_PATH, processMelding } from './melding.service.ts';
 import { getMelding, listMeldingen, listSignalen, requireInstelling } from './terugkoppeling.service.ts';
-
-const ProblemSchema = Type.Object(
-  {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.String(),
-    instance: Type.String(),
-    code: Type.String(),
-  },
-  { additionalProperties: true, description: 'RFC 9457 problem+json' },
-);
 
 const AfgekeurdSchema = Type.Intersect([
   ProblemSchema,
@@ -59,6 +48,9 @@ export function meldingRoutes(app: FastifyInstance, ctx: AppContext): void {
           401: ProblemSchema,
           403: ProblemSchema,
           409: ProblemSchema,
+          413: ProblemSchema,
+          415: ProblemSchema,
+          500: ProblemSchema,
         },
       },
       // The body is validated by the controles (every problem named, in Dutch, and archived), not by Fastify.
@@ -101,6 +93,7 @@ export function meldingRoutes(app: FastifyInstance, ctx: AppContext): void {
         tags: ['archivering leveringen'],
         summary: 'Mijn gearchiveerde meldingen, nieuwste eerst',
         security,
+        response: PROBLEMEN,
         querystring: Type.Object(
           {
             status: Type.Optional(
@@ -115,6 +108,7 @@ export function meldingRoutes(app: FastifyInstance, ctx: AppContext): void {
           { additionalProperties: false },
         ),
       },
+      ...plainJson,
     },
     async (request) => {
       const brin = requireInstelling(await ctx.authenticate(request));
@@ -131,8 +125,10 @@ export function meldingRoutes(app: FastifyInstance, ctx: AppContext): void {
         tags: ['archivering leveringen'],
         summary: 'Eén gearchiveerde melding, letterlijk zoals ontvangen, met het antwoord van het register',
         security,
+        response: PROBLEMEN,
         params: Type.Object({ meldingId: Type.String({ maxLength: 20 }) }),
       },
+      ...plainJson,
     },
     async (request) => {
       const brin = requireInstelling(await ctx.authenticate(request));
@@ -147,6 +143,7 @@ export function meldingRoutes(app: FastifyInstance, ctx: AppContext): void {
         tags: ['terugkoppeling'],
         summary: 'Signalen en afkeuringen op mijn leveringen, nieuwste eerst',
         security,
+        response: PROBLEMEN,
         querystring: Type.Object(
           {
             code: Type.Optional(Type.String({ pattern: '^[0-9]{3}$' })),
@@ -159,6 +156,7 @@ export function meldingRoutes(app: FastifyInstance, ctx: AppContext): void {
           { additionalProperties: false },
         ),
       },
+      ...plainJson,
     },
     async (request) => {
       const brin = requireInstelling(await ctx.authenticate(request));

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { requireInstelling } from '../aanlevering/terugkoppeling.service.ts';
 import type { AppContext } from '../app.ts';
+import { PROBLEMEN, plainJson } from '../platform/problem.schema.ts';
 import { AppError } from '../platform/problem.ts';
 import type { Referentie } from './referentie.ts';
 
@@ -19,7 +20,9 @@ export function referentieRoutes(app: FastifyInstance, ctx: AppContext, referent
         tags: ['referentie'],
         summary: 'De onderwijslocaties van mijn instelling',
         security,
+        response: PROBLEMEN,
       },
+      ...plainJson,
     },
     async (request) => {
       const brin = requireInstelling(await ctx.authenticate(request));
@@ -44,8 +47,10 @@ export function referentieRoutes(app: FastifyInstance, ctx: AppContext, referent
         tags: ['referentie'],
         summary: 'Een opleidingcode uit het Centraal register beroepsopleidingen',
         security,
+        response: PROBLEMEN,
         params: Type.Object({ opleidingcode: Type.String({ pattern: '^[0-9]{5}$' }) }),
       },
+      ...plainJson,
     },
     async (request) => {
       await ctx.authenticate(request);
