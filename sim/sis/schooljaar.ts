@@ -22,6 +22,9 @@
  *     institution on a second inschrijvingsvolgnummer (≈1% of students);
  *   - students whose planned end is 31 July of this year: 88% uitschrijving with reden 08
  *     (diploma, 15 Jun–15 Jul), 12% an extra year (wijzigen of datumUitschrijvingGepland);
+ *   - 30% of niveau 2–4 students are laatstejaars: enrolled 1 August one or two school years ago, planned end 31 July
+ *     of this school year; their enrolment reaches the register at the start of the run (the register signals it
+ *     as late, 620), and at the end of the year they get a diploma (88%) or an extra year like everyone else;
  *   - every diploma melding also carries the diploma (DIP, resultaatvolgnummer D1, the kwalificatie, datum behaald =
  *     werkelijke datum uitschrijving, indicatie bekostigbaar J at a funded institution except entree) with, for
  *     60%, a keuzedeel (KZD Behaald) and for niveau 2–4 BOL 50% a generiek examenonderdeel (GEO Nederlands);
@@ -58,6 +61,8 @@ import { breakCheckDigit, generateBsn, generateOnderwijsnummer, generatePersoon 
 import { deriveRng, type Rng } from './prng.ts';
 
 export const FLAW_RATE = 0.05;
+/** Share of students (niveau 2–4) in the final year of a programme begun one or two school years earlier. */
+export const LAATSTEJAARS_RATE = 0.3;
 export const REPLAY_RATE = 0.02;
 
 /** What a melding is about, in the SIS's terms. */
@@ -338,9 +343,13 @@ function generateStudent(ctx: StudentContext): PersonScript {
   const laatsteInschrijfdag = `${schooljaar}-09-30`;
 
   const opleiding = chooseOpleiding(rng, ctx, instelling.opleidingen);
+  // Laatstejaars: in the final year of a programme that began one or two school years ago (drawn from their own
+  // stream, so every other draw of the student stays as it was).
+  const lj = deriveRng(ctx.seed, `laatstejaars:${ctx.index}`);
+  const terug = opleiding.kwalificatieNiveau >= 2 && lj.chance(LAATSTEJAARS_RATE) ? lj.int(1, 2) : 0;
   const nearPostcode = instelling.postcodes.length > 0 ? rng.pick(instelling.postcodes) : undefined;
   const persoon = generatePersoon(rng, {
-    peildatum: start,
+    peildatum: terug > 0 ? `${schooljaar - terug}-08-01` : start,
     bbl: opleiding.leertraject === 'BBL',
     nearPostcode,
   });
@@ -351,14 +360,16 @@ function generateStudent(ctx: StudentContext): PersonScript {
     [fromDayNumber(rng.int(toDayNumber(`${schooljaar}-08-20`), toDayNumber(`${schooljaar}-09-08`))), 35],
     [fromDayNumber(rng.int(toDayNumber(`${schooljaar}-09-09`), toDayNumber(laatsteInschrijfdag))), 10],
   ] as const);
-  const jaren = programmeYears(rng, opleiding.kwalificatieNiveau, opleiding.leertraject);
+  const gedraaid = programmeYears(rng, opleiding.kwalificatieNiveau, opleiding.leertraject);
+  const jaren = terug > 0 ? 1 : gedraaid;
   const eerste: Inschrijving = {
     volgnummer: '1',
-    datumInschrijving,
+    // a laatstejaars' enrolment began on 1 August `terug` years ago; it reaches the register at the start of the run
+    datumInschrijving: terug > 0 ? `${schooljaar - terug}-08-01` : datumInschrijving,
     datumUitschrijvingGepland: `${schooljaar + jaren}-07-31`,
     opleiding,
     bekostigbaar: instelling.bekostigd ? 'J' : 'N',
-    periodeBegins: [datumInschrijving],
+    periodeBegins: [terug > 0 ? `${schooljaar - terug}-08-01` : datumInschrijving],
   };
 
   const drafts: Draft[] = [];
@@ -368,11 +379,11 @@ function generateStudent(ctx: StudentContext): PersonScript {
   );
   drafts.push({
     kind: 'inschrijving',
-    gebeurtenisdatum: datumInschrijving,
+    gebeurtenisdatum: eerste.datumInschrijving,
     verzenddatum: inschrijvingVerzonden,
     records: {
       inschrijvingen: [inschrijvingToevoegen(eerste)],
-      periodes: [periodeToevoegen(eerste, datumInschrijving)],
+      periodes: [periodeToevoegen(eerste, eerste.datumInschrijving)],
     },
     flawContext: { inschrijving: { ...eerste, periodeBegins: [] }, andereVolgnummers: [] },
   });
@@ -416,7 +427,7 @@ function generateStudent(ctx: StudentContext): PersonScript {
     andereVolgnummers: [],
   });
 
-  if (correctie) {
+  if (correctie && terug === 0) {
     const nieuw = minDatum(laatsteInschrijfdag, maxDatum(start, addDays(datumInschrijving, correctieDagen)));
     if (nieuw !== datumInschrijving) {
       // the register moves the first periode along with the datumInschrijving
