@@ -42,6 +42,9 @@ const REGISTER_TABLES = [
   'extra_ondersteuning_versie',
   'resultaat',
   'resultaat_versie',
+  'bpv',
+  'bpv_versie',
+  'job',
   'signaal',
   'outbox_event',
   'audit_log',
@@ -78,15 +81,25 @@ async function admin(sqlText: string): Promise<void> {
   }
 }
 
-type Server = { url: string; child: ChildProcess; peakRssMb(): number; stop(): Promise<void> };
+type Server = {
+  url: string;
+  /** The SBB simulator the server started (its leerbedrijven make the SIS's BPV). */
+  sbbUrl: string;
+  child: ChildProcess;
+  peakRssMb(): number;
+  stop(): Promise<void>;
+};
 
 async function startServer(env: NodeJS.ProcessEnv): Promise<Server> {
   const port = await freePort();
+  const sbbPort = await freePort();
   const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'src', 'main.ts')], {
     env: {
       ...process.env,
       ...env,
       PORT: String(port),
+      SBB_SIM_PORT: String(sbbPort),
+      SBB_URL: '',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       AUTH_SECRET: SECRET,
@@ -114,6 +127,7 @@ async function startServer(env: NodeJS.ProcessEnv): Promise<Server> {
   }
   return {
     url,
+    sbbUrl: `http://127.0.0.1:${sbbPort}`,
     child,
     peakRssMb() {
       try {
@@ -144,6 +158,7 @@ type IntakeResult = {
   studenten: number;
   concurrency: number;
   meldingen: number;
+  bpvRecords: number;
   goedgekeurd: number;
   afgekeurd: number;
   fouten: number;
@@ -159,14 +174,14 @@ const VANDAAG = new Date().toISOString().slice(0, 10);
 
 async function measureIntake(
   label: string,
-  url: string,
+  server: Server,
   studenten: number,
   seed: number,
   schooljaar?: number,
 ): Promise<SisSummary> {
-  say(`${label}: ${studenten} studenten, concurrency ${CONCURRENCY}`);
+  say(`${label}: ${studenten} studenten, concurrency ${CONCURRENCY}, BPV bij de SBB-simulator`);
   return runSis({
-    url,
+    url: server.url,
     studenten,
     seed,
     concurrency: CONCURRENCY,
@@ -174,6 +189,7 @@ async function measureIntake(
     token,
     vandaag: VANDAAG,
     ...(schooljaar === undefined ? {} : { schooljaar }),
+    sbbUrl: server.sbbUrl,
   });
 }
 
@@ -182,6 +198,7 @@ function toResult(s: SisSummary, studenten: number, rss: number): IntakeResult {
     studenten,
     concurrency: CONCURRENCY,
     meldingen: s.meldingen,
+    bpvRecords: s.perSoort.bpv,
     goedgekeurd: s.goedgekeurd,
     afgekeurd: s.afgekeurd,
     fouten: s.fouten,
@@ -273,9 +290,9 @@ async function main(): Promise<void> {
   try {
     const server = await startServer({ DATABASE_URL: dbUrl(pgDb) });
     try {
-      await measureIntake('postgres warm-up', server.url, 300, 9001);
+      await measureIntake('postgres warm-up', server, 300, 9001);
       const before = await countRows(dbUrl(pgDb));
-      const s = await measureIntake('postgres', server.url, STUDENTEN_PG, 42);
+      const s = await measureIntake('postgres', server, STUDENTEN_PG, 42);
       postgres = toResult(s, STUDENTEN_PG, server.peakRssMb());
       const after = await countRows(dbUrl(pgDb));
       // rows the measured run wrote (the warm-up's are not counted)
@@ -290,7 +307,7 @@ async function main(): Promise<void> {
       const vorigJaar = schooljaarOf(VANDAAG) - 1;
       const r = await measureIntake(
         `postgres resultaten ${vorigJaar}/${vorigJaar + 1}`,
-        server.url,
+        server,
         RESULTATEN_STUDENTEN,
         43,
         vorigJaar,
@@ -336,8 +353,8 @@ async function main(): Promise<void> {
   try {
     const server = await startServer({ DATABASE_URL: '', DATA_DIR: dataDir });
     try {
-      await measureIntake('pglite warm-up', server.url, 100, 9002);
-      const s = await measureIntake('pglite', server.url, STUDENTEN_PGLITE, 42);
+      await measureIntake('pglite warm-up', server, 100, 9002);
+      const s = await measureIntake('pglite', server, STUDENTEN_PGLITE, 42);
       pglite = toResult(s, STUDENTEN_PGLITE, server.peakRssMb());
     } finally {
       await server.stop();

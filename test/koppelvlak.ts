@@ -47,6 +47,8 @@ export const REGISTER_TABELLEN = [
   'extra_ondersteuning_versie',
   'resultaat',
   'resultaat_versie',
+  'bpv',
+  'bpv_versie',
   'outbox_event',
 ] as const;
 

@@ -1,6 +1,6 @@
 /**
  * `npm run sis -- --url <base url> --studenten <n> [--instellingen <k>] [--seed <s>]
- *                 [--concurrency <c>] [--schooljaar <yyyy>] [--referentie <map>] [--json]`
+ *                 [--concurrency <c>] [--schooljaar <yyyy>] [--referentie <map>] [--sbb-url <url>] [--json]`
  *
  * Plays a school year of MBO student information systems against the register. Progress goes to
  * stderr; with --json the last line of stdout is the summary as one JSON object, otherwise a Dutch
@@ -18,7 +18,8 @@ import {
 } from './sis.ts';
 
 const USAGE = `Gebruik: npm run sis -- --url <basis-url> --studenten <aantal> [--instellingen <k>] [--seed <s>]
-                      [--concurrency <c>] [--schooljaar <jjjj>] [--vandaag <jjjj-mm-dd>] [--referentie <map>] [--json]
+                      [--concurrency <c>] [--schooljaar <jjjj>] [--vandaag <jjjj-mm-dd>] [--referentie <map>]
+                      [--sbb-url <url>] [--json]
 
   --url           basis-URL van het register, bv. http://127.0.0.1:8080
   --studenten     aantal studenten (personen) in het schooljaar
@@ -28,6 +29,7 @@ const USAGE = `Gebruik: npm run sis -- --url <basis-url> --studenten <aantal> [-
   --schooljaar    eerste kalenderjaar van het schooljaar (standaard het lopende: ${currentSchooljaar()})
   --vandaag       de dag van het register: resultaten met een latere datum worden niet geleverd (standaard vandaag)
   --referentie    map met de referentiebestanden (standaard die van het register)
+  --sbb-url       SBB(-simulator): de SIS levert BPV bij diens leerbedrijven (zonder: geen BPV)
   --json          laatste regel van stdout is de samenvatting als JSON`;
 
 function fail(message: string): never {
@@ -61,6 +63,7 @@ function parse() {
         schooljaar: { type: 'string' },
         vandaag: { type: 'string' },
         referentie: { type: 'string' },
+        'sbb-url': { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -125,6 +128,7 @@ const summary = await runSis({
   vandaag,
   catalogus,
   onProgress,
+  ...(values['sbb-url'] ? { sbbUrl: values['sbb-url'] } : {}),
 });
 if (tty) {
   process.stderr.write('\n');
