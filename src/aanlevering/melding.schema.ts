@@ -131,7 +131,7 @@ export const RESULTAAT_SOORTEN = ['DIP', 'AMO', 'GEO', 'KZD'] as const;
 /**
  * A resultaat (DOMAIN.md §10a.6): a diploma (DIP) or a sub-result (AMO AMvB-onderdeel/certificaat, GEO generiek
  * examenonderdeel, KZD keuzedeel), attached to a diploma (`resultaatvolgnummerDiploma`) or loose. One flat record
- * with a `soort`; fields that do not belong to the soort are rejected (controle 696).
+ * with a `soort`; fields that do not belong to the soort are rejected (controle 694).
  */
 export const ResultaatRecordSchema = Type.Object(
   {
