@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { InschrijvingState } from '../inschrijving/inschrijving.ts';
 import { BEKOSTIGING_SIGNALEN } from './bekostiging.signalen.ts';
 import {
   type BekostigingBpv,
@@ -16,6 +18,7 @@ import {
   REGELS_VERSIE,
   selectTellendeInschrijving,
   sumDeelnemerswaarde,
+  toBekostigingInschrijving,
   verblijfsjaarfactor,
 } from './bekostiging.ts';
 
@@ -700,5 +703,66 @@ describe('diploma part (Uitvoeringsbesluit WEB 2.2.4, WEB 2.2.2)', () => {
     expect(deriveDiplomastatussen(ds, KWALIFICATIES).map((s) => s.resultaatvolgnummer)).toEqual(
       ds.map((d) => d.resultaatvolgnummer),
     );
+  });
+});
+
+describe('facts from the register', () => {
+  it('maps an InschrijvingState, leaving out removed periodes, and uses the periode niveau for a dossier', () => {
+    const state: InschrijvingState = {
+      inschrijvingsvolgnummer: '3',
+      datumInschrijving: '2024-08-01',
+      datumUitschrijvingGepland: '2026-07-31',
+      datumUitschrijvingWerkelijk: null,
+      redenUitschrijving: null,
+      verwijderd: false,
+      ondersteuning: [],
+      periodes: [
+        {
+          periodeId: 'p-9',
+          datumBegin: '2024-08-01',
+          opleidingcode: '23999',
+          leertraject: 'BBL',
+          niveau: 'MBO-1',
+          indicatieBekostigbaar: true,
+          onderwijslocatie: null,
+          onderwijsaanbieder: null,
+          locatiecodeVsv: null,
+          verwijderd: false,
+        },
+        {
+          datumBegin: '2024-09-01',
+          opleidingcode: '25078',
+          leertraject: 'BOL',
+          niveau: null,
+          indicatieBekostigbaar: false,
+          onderwijslocatie: null,
+          onderwijsaanbieder: null,
+          locatiecodeVsv: null,
+          verwijderd: true,
+        },
+      ],
+    };
+    const i = toBekostigingInschrijving('91ZA', state, {
+      periode: (p) => (p.periodeId ? { soort: 'periode', id: p.periodeId } : undefined),
+    });
+    expect(i.periodes).toHaveLength(1);
+    const kwalificaties = new Map([
+      ['23999', { crebo: '23999', niveau: null, soortOpleiding: null, prijsfactor: 1.1 }],
+    ]);
+    const s = deriveBekostigingsstatus(
+      { inschrijving: i, instelling: { brin: '91ZA', bekostigd: true }, kwalificaties, bpvs: [bpv()] },
+      '2024-10-01',
+    );
+    expect([s.bekostigbaar, s.niveau, s.bblBolFactor, s.bijdrage]).toEqual([true, 1, 0.5, 0.55]);
+    expect(s.gebruikteFeiten).toContainEqual({ soort: 'periode', id: 'p-9' });
+  });
+});
+
+describe('ADR 0008', () => {
+  it('lists every signal code of the catalogue', () => {
+    const adr = readFileSync(new URL('../../docs/adr/0008-bekostiging-rules.md', import.meta.url), 'utf8');
+    for (const s of Object.values(BEKOSTIGING_SIGNALEN)) {
+      expect(adr).toContain(`| \`${s.code}\` |`);
+    }
   });
 });

@@ -1,4 +1,6 @@
+import type { InschrijvingState, PeriodeState } from '../inschrijving/inschrijving.ts';
 import type { Datum } from '../platform/dates.ts';
+import type { Referentie } from '../referentie/referentie.ts';
 import { type BekostigingSignaal, signaal } from './bekostiging.signalen.ts';
 
 /**
@@ -40,6 +42,8 @@ export type BekostigingPeriode = Readonly<{
   datumBegin: Datum;
   opleidingcode: string;
   leertraject: string;
+  /** `MBO-1`..`MBO-4` as delivered; used when the kwalificatie has no level (dossier, domain). */
+  niveau?: string | null;
   indicatieBekostigbaar: boolean;
 }>;
 
@@ -58,6 +62,11 @@ export type BekostigingKwalificatie = Readonly<{
    */
   vws?: boolean;
 }>;
+
+/** The reference snapshot's kwalificaties fit the rules as they are (checked by the typecheck). */
+export function kwalificatiesFromReferentie(r: Referentie): ReadonlyMap<string, BekostigingKwalificatie> {
+  return r.kwalificaties;
+}
 
 /**
  * One BPV (praktijkovereenkomst) as the BPV register will hold it (DOMAIN.md §10a.5). Defined here
@@ -187,6 +196,45 @@ export function periodeOp(
     }
   }
   return best;
+}
+
+/** `MBO-3` → 3; anything else → null. */
+function periodeNiveau(niveau: string | null | undefined): number | null {
+  const m = /^MBO-([1-4])$/.exec(niveau ?? '');
+  return m ? Number(m[1]) : null;
+}
+
+/**
+ * Maps an inschrijving as the register holds it (`InschrijvingState` of the inschrijving capability) onto the
+ * facts the rules read. Removed periodes are left out; `feiten` names the recorded versions, when known.
+ */
+export function toBekostigingInschrijving(
+  brin: string,
+  state: InschrijvingState,
+  feiten: { inschrijving?: FeitRef; periode?: (p: PeriodeState) => FeitRef | undefined } = {},
+): BekostigingInschrijving {
+  return {
+    ...(feiten.inschrijving ? { feit: feiten.inschrijving } : {}),
+    brin,
+    inschrijvingsvolgnummer: state.inschrijvingsvolgnummer,
+    datumInschrijving: state.datumInschrijving,
+    datumUitschrijvingGepland: state.datumUitschrijvingGepland,
+    datumUitschrijvingWerkelijk: state.datumUitschrijvingWerkelijk,
+    verwijderd: state.verwijderd,
+    periodes: state.periodes
+      .filter((p) => !p.verwijderd)
+      .map((p) => {
+        const feit = feiten.periode?.(p);
+        return {
+          ...(feit ? { feit } : {}),
+          datumBegin: p.datumBegin,
+          opleidingcode: p.opleidingcode,
+          leertraject: p.leertraject,
+          niveau: p.niveau,
+          indicatieBekostigbaar: p.indicatieBekostigbaar,
+        };
+      }),
+  };
 }
 
 /** Enrolled on the day: datumInschrijving ≤ teldatum ≤ end (end dates inclusive, DOMAIN.md §10a.3). */
@@ -383,7 +431,7 @@ export function deriveBekostigingsstatus(feiten: InschrijvingFeiten, teldatum: D
   if (kwalificatie) {
     use({ soort: 'kwalificatie', id: kwalificatie.crebo });
   }
-  const niveau = kwalificatie?.niveau ?? null;
+  const niveau = kwalificatie?.niveau ?? periodeNiveau(periode.niveau);
   const entree = niveau === 1 || kwalificatie?.soortOpleiding === 'entreeopleiding';
   status.niveau = niveau;
 
