@@ -17,6 +17,7 @@ import {
   type InschrijvingFeiten,
   REGELS_VERSIE,
   selectTellendeInschrijving,
+  sumBekostigingstotalen,
   sumDeelnemerswaarde,
   toBekostigingInschrijving,
   verblijfsjaarfactor,
@@ -764,5 +765,83 @@ describe('ADR 0008', () => {
     for (const s of Object.values(BEKOSTIGING_SIGNALEN)) {
       expect(adr).toContain(`| \`${s.code}\` |`);
     }
+  });
+});
+
+describe('totals of a funding year', () => {
+  const bol = (nr: string, periodes: BekostigingPeriode[]) =>
+    feiten({ inschrijving: inschrijving({ inschrijvingsvolgnummer: nr, periodes }) });
+  const f = [
+    bol('1', [periode()]), // 1.3 on both
+    bol('2', [periode({ opleidingcode: '25100' })]), // 1 on both
+    bol('3', [
+      periode({ indicatieBekostigbaar: false }),
+      periode({ datumBegin: '2024-11-01', opleidingcode: '25100' }),
+    ]), // only 1 Feb
+    bol('4', [periode({ opleidingcode: '79000' })]), // counts, contribution unknown
+  ];
+  const okt = f.map((x) => deriveBekostigingsstatus(x, '2024-10-01'));
+  const feb = f.map((x) => deriveBekostigingsstatus(x, '2025-02-01'));
+
+  it('weighted counts per teldatum, Cf and diploma points', () => {
+    const diplomas = deriveDiplomastatussen(
+      [
+        {
+          resultaatvolgnummer: 'a',
+          brin: '91ZA',
+          instellingBekostigd: true,
+          opleidingcode: '25200',
+          datumBehaald: '2024-03-01',
+          indicatieBekostigbaar: true,
+        },
+        {
+          resultaatvolgnummer: 'b',
+          brin: '91ZA',
+          instellingBekostigd: true,
+          opleidingcode: '25100',
+          datumBehaald: '2024-07-01',
+          indicatieBekostigbaar: true,
+        },
+        {
+          resultaatvolgnummer: 'c',
+          brin: '91ZA',
+          instellingBekostigd: true,
+          opleidingcode: '25250',
+          datumBehaald: '2024-07-01',
+          indicatieBekostigbaar: true,
+        },
+      ],
+      KWALIFICATIES,
+    );
+    const t = sumBekostigingstotalen(
+      { teldatum: '2024-10-01', statussen: okt },
+      { teldatum: '2025-02-01', statussen: feb },
+      diplomas,
+    );
+    expect(t.oktober).toMatchObject({ inschrijvingen: 4, bekostigd: 3, gewogen: 2.3, bijdrageOnbekend: 1 });
+    expect(t.oktober.perSignaal).toMatchObject({ B00: 3, B04: 1, B13: 1 });
+    expect(t.februari).toMatchObject({ inschrijvingen: 4, bekostigd: 4, gewogen: 3.3, bijdrageOnbekend: 1 });
+    expect(t.correctiefactor).toBe(1.217391);
+    expect(t.diplomas).toEqual({ aantal: 3, bekostigd: 2, diplomapunten: 5 });
+  });
+
+  it('refuses 1 February as the October teldatum', () => {
+    expect(() =>
+      sumBekostigingstotalen(
+        { teldatum: '2025-02-01', statussen: okt },
+        { teldatum: '2025-02-01', statussen: feb },
+        [],
+      ),
+    ).toThrow(RangeError);
+  });
+
+  it('refuses teldata of different funding years', () => {
+    expect(() =>
+      sumBekostigingstotalen(
+        { teldatum: '2024-10-01', statussen: okt },
+        { teldatum: '2024-02-01', statussen: feb },
+        [],
+      ),
+    ).toThrow(RangeError);
   });
 });

@@ -654,6 +654,76 @@ export function sumDeelnemerswaarde(statussen: readonly Bekostigingsstatus[]): {
   return { bekostigd, gewogen: round6(gewogen), bijdrageOnbekend };
 }
 
+export type TeldatumTotaal = {
+  teldatum: Datum;
+  /** Statuses considered (all inschrijvingen valid or not). */
+  inschrijvingen: number;
+  bekostigd: number;
+  /** Weighted count (deelnemerswaarde): the sum of known contributions. */
+  gewogen: number;
+  /** Bekostigd, but a factor is unknown (contribution null): left out of `gewogen`. */
+  bijdrageOnbekend: number;
+  /** How often each signal code occurs (for the institution's overview). */
+  perSignaal: Record<string, number>;
+};
+
+export type Bekostigingstotalen = {
+  regelsVersie: string;
+  oktober: TeldatumTotaal;
+  februari: TeldatumTotaal;
+  /** Cf of Uitvoeringsbesluit WEB 2.2.3 lid 6; null without a 1 October count. */
+  correctiefactor: number | null;
+  diplomas: { aantal: number; bekostigd: number; diplomapunten: number };
+};
+
+function totaal(teldatum: Datum, statussen: readonly Bekostigingsstatus[]): TeldatumTotaal {
+  const som = sumDeelnemerswaarde(statussen);
+  const perSignaal: Record<string, number> = {};
+  for (const s of statussen) {
+    for (const x of s.signalen) {
+      perSignaal[x.code] = (perSignaal[x.code] ?? 0) + 1;
+    }
+  }
+  return { teldatum, inschrijvingen: statussen.length, ...som, perSignaal };
+}
+
+/**
+ * Totals of one institution for one funding year (DOMAIN.md §4.4, §8.1): the statuses on 1 October T-2 and
+ * 1 February T-1 (after `selectTellendeInschrijving`), the correctiefactor, and the diploma points of calendar
+ * year T-2 (the sum of `bijdrageDiplomawaarde`; DiW units, before the 0.2 weight of the diploma part).
+ */
+export function sumBekostigingstotalen(
+  oktober: { teldatum: Datum; statussen: readonly Bekostigingsstatus[] },
+  februari: { teldatum: Datum; statussen: readonly Bekostigingsstatus[] },
+  diplomas: readonly Diplomastatus[],
+): Bekostigingstotalen {
+  assertTeldatum(oktober.teldatum);
+  assertTeldatum(februari.teldatum);
+  if (
+    bekostigingsjaar(oktober.teldatum) !== bekostigingsjaar(februari.teldatum) ||
+    !oktober.teldatum.endsWith('-10-01') ||
+    !februari.teldatum.endsWith('-02-01')
+  ) {
+    throw new RangeError(
+      `Teldata horen niet bij één bekostigingsjaar: ${oktober.teldatum}, ${februari.teldatum}`,
+    );
+  }
+  const okt = totaal(oktober.teldatum, oktober.statussen);
+  const feb = totaal(februari.teldatum, februari.statussen);
+  const bekostigdeDiplomas = diplomas.filter((d) => d.bekostigbaar);
+  return {
+    regelsVersie: REGELS_VERSIE,
+    oktober: okt,
+    februari: feb,
+    correctiefactor: computeCorrectiefactor(okt.gewogen, feb.gewogen),
+    diplomas: {
+      aantal: diplomas.length,
+      bekostigd: bekostigdeDiplomas.length,
+      diplomapunten: bekostigdeDiplomas.reduce((n, d) => n + d.bijdrageDiplomawaarde, 0),
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Diplomas
 
