@@ -34,8 +34,6 @@ export type FeitRef = Readonly<{
 // ---------------------------------------------------------------------------------------------------------
 // Inputs
 
-export type Leertraject = 'BOL' | 'BOL_DT' | 'BBL' | 'OVO' | 'EX' | 'ODT';
-
 /** One inschrijvingsperiode (ISP): from `datumBegin` until the next periode's datumBegin. */
 export type BekostigingPeriode = Readonly<{
   feit?: FeitRef;
@@ -466,11 +464,11 @@ export function deriveBekostigingsstatus(feiten: InschrijvingFeiten, teldatum: D
         use(b.feit);
       }
       if (tijdigePok.length === 0) {
-        const laatste = [...feiten.bpvs].sort((a, b) => a.afsluitdatum.localeCompare(b.afsluitdatum))[0];
+        const vroegste = [...feiten.bpvs].sort((a, b) => a.afsluitdatum.localeCompare(b.afsluitdatum))[0];
         signalen.push(
           signaal('bblGeenPraktijkovereenkomst', {
             uitersteAfsluitdatum: uiterst.pok,
-            vroegsteAfsluitdatum: laatste?.afsluitdatum ?? null,
+            vroegsteAfsluitdatum: vroegste?.afsluitdatum ?? null,
           }),
         );
         telt = false;
