@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { InschrijvingState } from '../inschrijving/inschrijving.ts';
 import { BEKOSTIGING_SIGNALEN } from './bekostiging.signalen.ts';
 import {
+  affectedTeldata,
   type BekostigingBpv,
   type BekostigingDiploma,
   type BekostigingInschrijving,
@@ -101,6 +102,46 @@ describe('teldatum', () => {
     ['2025-02-01', 2026],
   ])('%s counts for funding year %i (DOMAIN.md §8.1)', (teldatum, jaar) => {
     expect(bekostigingsjaar(teldatum)).toBe(jaar);
+  });
+});
+
+describe('teldata a change can affect', () => {
+  it.each<[string, string, string | null, string, string, string[]]>([
+    [
+      'a closed range',
+      '2023-09-01',
+      '2025-01-15',
+      '2026-12-03',
+      '2020-10-01',
+      ['2023-10-01', '2024-02-01', '2024-10-01'],
+    ],
+    [
+      'an open range stops at the first teldatum after today',
+      '2026-01-10',
+      null,
+      '2026-12-03',
+      '2020-10-01',
+      ['2026-02-01', '2026-10-01', '2027-02-01'],
+    ],
+    [
+      'teldata on the range bounds count',
+      '2024-10-01',
+      '2025-02-01',
+      '2026-12-03',
+      '2020-10-01',
+      ['2024-10-01', '2025-02-01'],
+    ],
+    [
+      'nothing before the oldest teldatum of interest',
+      '2019-01-01',
+      '2025-01-15',
+      '2026-12-03',
+      '2024-02-01',
+      ['2024-02-01', '2024-10-01'],
+    ],
+    ['a range between two teldata', '2024-10-02', '2025-01-31', '2026-12-03', '2020-10-01', []],
+  ])('%s', (_naam, van, tot, vandaag, vanaf, verwacht) => {
+    expect(affectedTeldata(van, tot, vandaag, vanaf)).toEqual(verwacht);
   });
 });
 
@@ -435,6 +476,27 @@ describe('non-funded institution, persons not in BRP (WEB 1.4.1, 2.2.2)', () => 
 });
 
 describe('explanation', () => {
+  it('reports every reason that applies, not only the first', () => {
+    const s = deriveBekostigingsstatus(
+      feiten({
+        instelling: { brin: '99XX', bekostigd: false },
+        inschrijving: inschrijving({
+          periodes: [periode({ leertraject: 'BBL', indicatieBekostigbaar: false })],
+        }),
+        bpvs: [bpv({ afsluitdatum: '2025-01-01' })],
+        persoon: { inBrp: false, woonplaats: { land: '5002' } },
+      }),
+      '2024-10-01',
+    );
+    expect(s.bekostigbaar).toBe(false);
+    expect(s.bijdrage).toBe(0);
+    expect(codes(s)).toEqual(['B05', 'B04', 'B07', 'B09']);
+    expect(s.signalen.find((x) => x.code === 'B07')?.parameters).toEqual([
+      { naam: 'uitersteAfsluitdatum', waarde: '2024-12-31' },
+      { naam: 'vroegsteAfsluitdatum', waarde: '2025-01-01' },
+    ]);
+  });
+
   it('says version, V/D, factors, contribution and the facts used', () => {
     const f = feiten({
       inschrijving: inschrijving({

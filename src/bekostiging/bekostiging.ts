@@ -173,6 +173,35 @@ export function bekostigingsjaar(teldatum: Datum): number {
   return teldatum.slice(5, 7) === '10' ? jaar + 2 : jaar + 1;
 }
 
+/**
+ * The teldata a fact valid from `van` to `tot` (inclusive; null = open) can affect, for the recompute after a
+ * change [I]: every 1 October and 1 February in that range, up to and including the first teldatum after
+ * `vandaag` (the provisional status of the coming teldatum), never before `vanafTeldatum` (the oldest teldatum
+ * still of interest, e.g. one not yet final). Ascending.
+ */
+export function affectedTeldata(
+  van: Datum,
+  tot: Datum | null,
+  vandaag: Datum,
+  vanafTeldatum: Datum,
+): Datum[] {
+  const result: Datum[] = [];
+  const start = van > vanafTeldatum ? van : vanafTeldatum;
+  let jaar = Number(start.slice(0, 4));
+  for (;;) {
+    for (const d of [`${jaar}-02-01`, `${jaar}-10-01`]) {
+      if (d < start) {
+        continue;
+      }
+      if ((tot !== null && d > tot) || (d > vandaag && result.some((r) => r > vandaag))) {
+        return result;
+      }
+      result.push(d);
+    }
+    jaar++;
+  }
+}
+
 function assertTeldatum(teldatum: Datum): void {
   if (!isTeldatum(teldatum)) {
     throw new RangeError(`Geen teldatum (1 oktober of 1 februari): ${teldatum}`);
