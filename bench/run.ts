@@ -38,6 +38,9 @@ const REGISTER_TABLES = [
   'inschrijvingsperiode_versie',
   'extra_ondersteuning',
   'extra_ondersteuning_versie',
+  'bpv',
+  'bpv_versie',
+  'job',
   'signaal',
   'outbox_event',
   'audit_log',
@@ -74,15 +77,25 @@ async function admin(sqlText: string): Promise<void> {
   }
 }
 
-type Server = { url: string; child: ChildProcess; peakRssMb(): number; stop(): Promise<void> };
+type Server = {
+  url: string;
+  /** The SBB simulator the server started (its leerbedrijven make the SIS's BPV). */
+  sbbUrl: string;
+  child: ChildProcess;
+  peakRssMb(): number;
+  stop(): Promise<void>;
+};
 
 async function startServer(env: NodeJS.ProcessEnv): Promise<Server> {
   const port = await freePort();
+  const sbbPort = await freePort();
   const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'src', 'main.ts')], {
     env: {
       ...process.env,
       ...env,
       PORT: String(port),
+      SBB_SIM_PORT: String(sbbPort),
+      SBB_URL: '',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       AUTH_SECRET: SECRET,
@@ -110,6 +123,7 @@ async function startServer(env: NodeJS.ProcessEnv): Promise<Server> {
   }
   return {
     url,
+    sbbUrl: `http://127.0.0.1:${sbbPort}`,
     child,
     peakRssMb() {
       try {
@@ -140,6 +154,7 @@ type IntakeResult = {
   studenten: number;
   concurrency: number;
   meldingen: number;
+  bpvRecords: number;
   goedgekeurd: number;
   afgekeurd: number;
   fouten: number;
@@ -152,12 +167,20 @@ type IntakeResult = {
 
 async function measureIntake(
   label: string,
-  url: string,
+  server: Server,
   studenten: number,
   seed: number,
 ): Promise<SisSummary> {
-  say(`${label}: ${studenten} studenten, concurrency ${CONCURRENCY}`);
-  return runSis({ url, studenten, seed, concurrency: CONCURRENCY, instellingen: 5, token });
+  say(`${label}: ${studenten} studenten, concurrency ${CONCURRENCY}, BPV bij de SBB-simulator`);
+  return runSis({
+    url: server.url,
+    studenten,
+    seed,
+    concurrency: CONCURRENCY,
+    instellingen: 5,
+    token,
+    sbbUrl: server.sbbUrl,
+  });
 }
 
 function toResult(s: SisSummary, studenten: number, rss: number): IntakeResult {
@@ -165,6 +188,7 @@ function toResult(s: SisSummary, studenten: number, rss: number): IntakeResult {
     studenten,
     concurrency: CONCURRENCY,
     meldingen: s.meldingen,
+    bpvRecords: s.perSoort.bpv,
     goedgekeurd: s.goedgekeurd,
     afgekeurd: s.afgekeurd,
     fouten: s.fouten,
@@ -245,9 +269,9 @@ async function main(): Promise<void> {
   try {
     const server = await startServer({ DATABASE_URL: dbUrl(pgDb) });
     try {
-      await measureIntake('postgres warm-up', server.url, 300, 9001);
+      await measureIntake('postgres warm-up', server, 300, 9001);
       const before = await countRows(dbUrl(pgDb));
-      const s = await measureIntake('postgres', server.url, STUDENTEN_PG, 42);
+      const s = await measureIntake('postgres', server, STUDENTEN_PG, 42);
       postgres = toResult(s, STUDENTEN_PG, server.peakRssMb());
       const after = await countRows(dbUrl(pgDb));
       // rows the measured run wrote (the warm-up's are not counted)
@@ -288,8 +312,8 @@ async function main(): Promise<void> {
   try {
     const server = await startServer({ DATABASE_URL: '', DATA_DIR: dataDir });
     try {
-      await measureIntake('pglite warm-up', server.url, 100, 9002);
-      const s = await measureIntake('pglite', server.url, STUDENTEN_PGLITE, 42);
+      await measureIntake('pglite warm-up', server, 100, 9002);
+      const s = await measureIntake('pglite', server, STUDENTEN_PGLITE, 42);
       pglite = toResult(s, STUDENTEN_PGLITE, server.peakRssMb());
     } finally {
       await server.stop();

@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { meldingRoutes } from './aanlevering/melding.routes.ts';
 import type { IntakeDeps } from './aanlevering/melding.service.ts';
+import { leerbedrijfRoutes } from './bpv/leerbedrijf.routes.ts';
 import { type Actor, createAuthenticator } from './platform/auth.ts';
 import { AppError, problem, STATUS_BY_KIND } from './platform/problem.ts';
 import { referentieRoutes } from './referentie/referentie.routes.ts';
@@ -263,6 +264,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'terugkoppeling', description: 'Signalen op leveringen' },
         { name: 'archivering leveringen', description: 'Het archief van eigen leveringen' },
         { name: 'referentie', description: 'Instellingen, onderwijslocaties en opleidingen' },
+        {
+          name: 'leerbedrijven',
+          description: 'Identificatie en verificatie van leerbedrijven bij SBB (white label)',
+        },
         { name: 'beheer', description: 'Gezondheid en documentatie' },
       ],
     },
@@ -281,5 +286,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   meldingRoutes(app, ctx);
   referentieRoutes(app, ctx, deps.referentie);
+  leerbedrijfRoutes(app, ctx);
   return app;
 }

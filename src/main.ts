@@ -4,12 +4,18 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { generateLeerbedrijven, readLocaties } from '../sim/sbb/leerbedrijven.ts';
+import { type SbbSim, startSbbSim } from '../sim/sbb/server.ts';
 import { buildApp } from './app.ts';
-import { resolveAuthSecret } from './platform/auth.ts';
+import { bpvJobHandlers } from './bpv/bpv.service.ts';
+import { createSbbClient } from './bpv/sbb.client.ts';
+import { resolveAuthSecret, signToken } from './platform/auth.ts';
 import { systemClock } from './platform/clock.ts';
 import { loadConfig, PROJECT_ROOT } from './platform/config.ts';
 import { lockDataDir } from './platform/datadir-lock.ts';
+import { dutchDate } from './platform/dates.ts';
 import { openDatabase } from './platform/db.ts';
+import { startWorker } from './platform/jobs.ts';
 import { migrate } from './platform/migrate.ts';
 import { ensureReferentie, loadReferentie } from './referentie/referentie.service.ts';
 
@@ -80,10 +86,39 @@ if (auth.source !== 'AUTH_SECRET') {
   );
 }
 
+// SBB: the configured one, or (for development) the SBB simulator with generated leerbedrijven near real locations.
+let sbbSim: SbbSim | undefined;
+let sbbUrl = config.sbbUrl;
+if (sbbUrl === undefined) {
+  const vandaag = dutchDate(new Date());
+  const crebos = [...referentie.kwalificaties.values()]
+    .filter((k) => k.soort === 'kwalificatie' && (k.geldigTot === null || k.geldigTot >= vandaag))
+    .map((k) => k.crebo)
+    .sort();
+  sbbSim = await startSbbSim({
+    leerbedrijven: generateLeerbedrijven({
+      seed: 1,
+      aantal: 2000,
+      locaties: readLocaties(path.join(config.referenceData, 'mbo_opleidingsaanbod_locaties_2015.csv')),
+      crebos,
+      peildatum: vandaag,
+    }),
+    port: config.sbbSimPort,
+  });
+  sbbUrl = sbbSim.url;
+  say(
+    `SBB: ingebouwde SBB-simulator op ${sbbUrl} met ${sbbSim.leerbedrijven.size} leerbedrijven (zet SBB_URL voor SBB zelf)`,
+  );
+} else {
+  say(`SBB: ${sbbUrl}`);
+}
+const sbb = createSbbClient({ baseUrl: sbbUrl, timeoutMs: config.sbbTimeoutMs });
+
 const app = await buildApp({
   database,
   referentie: () => referentie,
   clock: systemClock,
+  sbb,
   authSecret: auth.secret,
   logger: { level: config.logLevel },
   version,
@@ -107,6 +142,8 @@ async function shutdown(signal: string): Promise<void> {
   closing = true;
   say(`${signal}: afsluiten; lopende meldingen worden afgemaakt`);
   await app.close();
+  await worker.stop();
+  await sbbSim?.close();
   await database.close();
   releaseDataDir();
   process.exit(0);
@@ -114,12 +151,31 @@ async function shutdown(signal: string): Promise<void> {
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
+// One worker for every durable job handler (later SBB verification, erkenning mutations, deliveries to SBB).
+const worker = startWorker({
+  db: database.db,
+  handlers: {
+    ...bpvJobHandlers({ db: database.db, sbb, kwalificaties: () => referentie.kwalificaties }),
+  },
+  log: say,
+});
+
 await app
   .listen({ port: config.port, host: config.host })
   .catch((error: unknown) => fail('het luisteren', error));
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : config.port;
+// Mutatieservice: SBB pushes erkenning changes to the register.
+await sbb
+  .abonneer(
+    `http://127.0.0.1:${port}/koppelvlak/v1/sbb/erkenningen`,
+    await signToken(auth.secret, 'sbb', 365 * 24 * 3600),
+  )
+  .then(() => say('SBB-mutatieservice: geabonneerd op erkenningsmutaties'))
+  .catch((e: unknown) => say(`SBB-mutatieservice: abonneren mislukt (${String(e)}); later opnieuw starten`));
 say(
   `klaar: http://127.0.0.1:${port}  (API-documentatie: http://127.0.0.1:${port}/docs, gezondheid: /health)`,
 );
-say(`speel een schooljaar: npm run sis -- --url http://127.0.0.1:${port} --studenten 300`);
+say(
+  `speel een schooljaar: npm run sis -- --url http://127.0.0.1:${port} --studenten 300 --sbb-url ${sbbUrl}`,
+);

@@ -88,8 +88,24 @@ export function inschrijvingMelding(o: MeldingOpties & { onderwijslocatie: strin
 /** A melding for an existing person carrying only the given records. */
 export function wijzigMelding(
   persoon: Melding['persoon'],
-  records: Pick<Melding, 'inschrijvingen' | 'periodes' | 'extraOndersteuning'>,
+  records: Pick<Melding, 'inschrijvingen' | 'periodes' | 'extraOndersteuning' | 'bpv'>,
   brin = '91ZA',
 ): Melding {
   return { berichtId: berichtId(), brin, persoon, ...records };
+}
+
+/** A BPV record for toevoegen: a year-long POK at a leerbedrijf, starting on `datumBegin`. */
+export function bpvRecord(
+  o: Partial<NonNullable<Melding['bpv']>[number]> & { leerbedrijfId: string },
+): NonNullable<Melding['bpv']>[number] {
+  return {
+    mutatie: 'toevoegen',
+    inschrijvingsvolgnummer: '1',
+    bpvVolgnummer: '1',
+    afsluitdatum: '2026-09-01',
+    datumBegin: '2026-09-14',
+    datumEindeGepland: '2027-07-09',
+    omvang: 800,
+    ...o,
+  };
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.ts';
+import { createSbbClient } from '../src/bpv/sbb.client.ts';
 import { signToken } from '../src/platform/auth.ts';
 import { type Clock, fixedClock } from '../src/platform/clock.ts';
 import { SYNTHETIC_REFERENCE_DATA } from '../src/platform/config.ts';
@@ -24,7 +25,7 @@ export const TEST_SECRET = new TextEncoder().encode('test-secret-not-for-product
  * The real app on a fresh real database (PGlite or PostgreSQL per TEST_ENGINE) with the project's
  * synthetic reference set imported, and a fixed clock (default 2026-09-15, inside the school year).
  */
-export async function createTestApp(opts: { clock?: Clock } = {}): Promise<TestApp> {
+export async function createTestApp(opts: { clock?: Clock; sbbUrl?: string } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   await importReferentie(database.db, await readReferentie(SYNTHETIC_REFERENCE_DATA));
   const referentie = await loadReferentie(database.db);
@@ -33,6 +34,10 @@ export async function createTestApp(opts: { clock?: Clock } = {}): Promise<TestA
     referentie: () => referentie,
     clock: opts.clock ?? fixedClock('2026-09-15T10:00:00Z'),
     authSecret: TEST_SECRET,
+    sbb:
+      opts.sbbUrl === undefined
+        ? undefined
+        : createSbbClient({ baseUrl: opts.sbbUrl, timeoutMs: 1000, pauseMs: 0 }),
   });
   await app.ready();
   return {

@@ -1,6 +1,6 @@
 /**
  * `npm run sis -- --url <base url> --studenten <n> [--instellingen <k>] [--seed <s>]
- *                 [--concurrency <c>] [--schooljaar <yyyy>] [--referentie <map>] [--json]`
+ *                 [--concurrency <c>] [--schooljaar <yyyy>] [--referentie <map>] [--sbb-url <url>] [--json]`
  *
  * Plays a school year of MBO student information systems against the register. Progress goes to
  * stderr; with --json the last line of stdout is the summary as one JSON object, otherwise a Dutch
@@ -18,7 +18,7 @@ import {
 } from './sis.ts';
 
 const USAGE = `Gebruik: npm run sis -- --url <basis-url> --studenten <aantal> [--instellingen <k>] [--seed <s>]
-                      [--concurrency <c>] [--schooljaar <jjjj>] [--referentie <map>] [--json]
+                      [--concurrency <c>] [--schooljaar <jjjj>] [--referentie <map>] [--sbb-url <url>] [--json]
 
   --url           basis-URL van het register, bv. http://127.0.0.1:8080
   --studenten     aantal studenten (personen) in het schooljaar
@@ -27,6 +27,7 @@ const USAGE = `Gebruik: npm run sis -- --url <basis-url> --studenten <aantal> [-
   --concurrency   aantal gelijktijdige verzoeken (standaard 8)
   --schooljaar    eerste kalenderjaar van het schooljaar (standaard het lopende: ${currentSchooljaar()})
   --referentie    map met de referentiebestanden (standaard die van het register)
+  --sbb-url       SBB(-simulator): de SIS levert BPV bij diens leerbedrijven (zonder: geen BPV)
   --json          laatste regel van stdout is de samenvatting als JSON`;
 
 function fail(message: string): never {
@@ -59,6 +60,7 @@ function parse() {
         concurrency: { type: 'string' },
         schooljaar: { type: 'string' },
         referentie: { type: 'string' },
+        'sbb-url': { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -117,6 +119,7 @@ const summary = await runSis({
   schooljaar,
   catalogus,
   onProgress,
+  ...(values['sbb-url'] ? { sbbUrl: values['sbb-url'] } : {}),
 });
 if (tty) {
   process.stderr.write('\n');

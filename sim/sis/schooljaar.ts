@@ -28,12 +28,14 @@
  *   - 2% of meldingen are re-sent verbatim with the same berichtId (a network retry).
  */
 import type {
+  BpvRecord,
   ExtraOndersteuningRecord,
   InschrijvingRecord,
   Melding,
   PeriodeRecord,
   PersoonInput,
 } from '../../src/aanlevering/melding.schema.ts';
+import type { SimLeerbedrijf } from '../sbb/leerbedrijven.ts';
 import {
   type Leerweg,
   type Niveau,
@@ -59,7 +61,8 @@ export type StepKind =
   | 'extra-ondersteuning'
   | 'uitschrijving'
   | 'diploma'
-  | 'verlenging';
+  | 'verlenging'
+  | 'bpv';
 
 /** Deliberate mistakes, each one a controle of the register (DOMAIN.md §7) must catch. */
 export const FLAWS = [
@@ -78,6 +81,8 @@ export const FLAWS = [
   'onmogelijke-datum',
   'onbekend-veld',
   'onbekende-locatie',
+  'bpv-buiten-inschrijving',
+  'bpv-einde-voor-begin',
 ] as const;
 export type Flaw = (typeof FLAWS)[number];
 
@@ -115,16 +120,19 @@ export type GenerateOptions = Readonly<{
   /** The school year by its first calendar year: 2026 = 1 Aug 2026 – 31 Jul 2027. */
   schooljaar: number;
   catalogus: SisCatalogus;
+  /** SBB's leerbedrijven (from the SBB simulator); without them no BPV is delivered. */
+  leerbedrijven?: readonly SimLeerbedrijf[];
 }>;
 
 /** The record kinds counted in `perSoort`. */
-export type RecordSoort = 'inschrijving' | 'periode' | 'extraOndersteuning';
+export type RecordSoort = 'inschrijving' | 'periode' | 'extraOndersteuning' | 'bpv';
 
 export function countRecords(melding: Melding): Record<RecordSoort, number> {
   return {
     inschrijving: melding.inschrijvingen?.length ?? 0,
     periode: melding.periodes?.length ?? 0,
     extraOndersteuning: melding.extraOndersteuning?.length ?? 0,
+    bpv: melding.bpv?.length ?? 0,
   };
 }
 
@@ -141,6 +149,7 @@ export function generateSchooljaar(options: GenerateOptions): PersonScript[] {
   }
   const gemiddeld = instellingen.reduce((s, i) => s + i.opleidingen.length, 0) / instellingen.length;
   const gewichten = instellingen.map((i) => [i, Math.max(i.opleidingen.length, gemiddeld / 4)] as const);
+  const leerplaatsen = indexLeerplaatsen(options.leerbedrijven ?? [], `${options.schooljaar}-08-01`);
   return Array.from({ length: options.studenten }, (_, index) => {
     const rng = deriveRng(seed, `student:${index}`);
     const instelling = rng.weighted(gewichten);
@@ -151,8 +160,62 @@ export function generateSchooljaar(options: GenerateOptions): PersonScript[] {
       schooljaar: options.schooljaar,
       instelling,
       catalogus: options.catalogus,
+      leerplaatsen,
     });
   });
+}
+
+type Leerplaatsen = Readonly<{
+  alle: readonly SimLeerbedrijf[];
+  perCrebo: ReadonlyMap<string, SimLeerbedrijf[]>;
+}>;
+
+/** The leerbedrijven by the crebo they are erkend for at the start of the school year. */
+function indexLeerplaatsen(leerbedrijven: readonly SimLeerbedrijf[], peildatum: string): Leerplaatsen {
+  const perCrebo = new Map<string, SimLeerbedrijf[]>();
+  for (const l of leerbedrijven) {
+    for (const e of l.erkenningen) {
+      if (e.begindatum <= peildatum && (e.einddatum === null || peildatum <= e.einddatum)) {
+        const list = perCrebo.get(e.crebo) ?? [];
+        list.push(l);
+        perCrebo.set(e.crebo, list);
+      }
+    }
+  }
+  return { alle: leerbedrijven, perCrebo };
+}
+
+/**
+ * A BPV at a leerbedrijf: mostly one erkend for the crebo, sometimes (about 8%, or when none is erkend for it)
+ * any leerbedrijf, which the register signals as not erkend. Hours: `urenPerWeek` over the planned weeks.
+ */
+function bpvToevoegen(
+  rng: Rng,
+  ctx: StudentContext,
+  i: Inschrijving,
+  bpvVolgnummer: string,
+  datumBegin: string,
+  datumEindeGepland: string,
+  urenPerWeek: number,
+): BpvRecord | undefined {
+  const erkend = ctx.leerplaatsen.perCrebo.get(i.opleiding.crebo) ?? [];
+  const pool = erkend.length > 0 && !rng.chance(0.08) ? erkend : ctx.leerplaatsen.alle;
+  if (pool.length === 0 || i.opleiding.niveau !== undefined) {
+    return undefined;
+  }
+  const lb = rng.pick(pool);
+  const weken = Math.max(1, Math.round((toDayNumber(datumEindeGepland) - toDayNumber(datumBegin)) / 7));
+  return {
+    mutatie: 'toevoegen',
+    inschrijvingsvolgnummer: i.volgnummer,
+    bpvVolgnummer,
+    // the POK is mostly signed before the start; sometimes only afterwards (a signal)
+    afsluitdatum: addDays(datumBegin, rng.chance(0.03) ? rng.int(1, 10) : -rng.int(0, 21)),
+    datumBegin,
+    datumEindeGepland,
+    omvang: Math.min(9999, weken * urenPerWeek),
+    leerbedrijfId: lb.leerbedrijfId,
+  };
 }
 
 type StudentContext = Readonly<{
@@ -162,6 +225,7 @@ type StudentContext = Readonly<{
   schooljaar: number;
   instelling: SisInstelling;
   catalogus: SisCatalogus;
+  leerplaatsen: Leerplaatsen;
 }>;
 
 /** The enrolment as the SIS knows it at a point in the year. */
@@ -192,7 +256,7 @@ type Draft = {
   gebeurtenisdatum: string;
   /** Send on this day rather than a few days after the event. */
   verzenddatum?: string;
-  records: Pick<Melding, 'inschrijvingen' | 'periodes' | 'extraOndersteuning'>;
+  records: Pick<Melding, 'inschrijvingen' | 'periodes' | 'extraOndersteuning' | 'bpv'>;
   /** What the flaws may change. */
   flawContext: FlawContext;
 };
@@ -343,6 +407,13 @@ function generateStudent(ctx: StudentContext): PersonScript {
     laatsteInschrijfdag,
     maxDatum(start, addDays(datumInschrijving, rng.int(-7, 5))),
   );
+  // BPV draws use their own stream, so a run without leerbedrijven generates the same year as before.
+  const bpvRng = deriveRng(ctx.seed, `bpv:${ctx.index}`);
+  // BBL: the praktijkovereenkomst comes with the enrolment, for the whole programme.
+  const bblBpv =
+    opleiding.leertraject === 'BBL'
+      ? bpvToevoegen(bpvRng, ctx, eerste, '1', datumInschrijving, eerste.datumUitschrijvingGepland, 24)
+      : undefined;
   drafts.push({
     kind: 'inschrijving',
     gebeurtenisdatum: datumInschrijving,
@@ -350,6 +421,7 @@ function generateStudent(ctx: StudentContext): PersonScript {
     records: {
       inschrijvingen: [inschrijvingToevoegen(eerste)],
       periodes: [periodeToevoegen(eerste, datumInschrijving)],
+      ...(bblBpv ? { bpv: [bblBpv] } : {}),
     },
     flawContext: { inschrijving: { ...eerste, periodeBegins: [] }, andereVolgnummers: [] },
   });
@@ -358,7 +430,13 @@ function generateStudent(ctx: StudentContext): PersonScript {
     drafts.push({
       kind: 'verwijdering',
       gebeurtenisdatum: addDays(inschrijvingVerzonden, rng.int(1, 5)),
-      records: { inschrijvingen: [{ mutatie: 'verwijderen', inschrijvingsvolgnummer: '1' }] },
+      records: {
+        inschrijvingen: [{ mutatie: 'verwijderen', inschrijvingsvolgnummer: '1' }],
+        // a BPV delivered with the enrolment goes with it
+        ...(bblBpv
+          ? { bpv: [{ mutatie: 'verwijderen', inschrijvingsvolgnummer: '1', bpvVolgnummer: '1' }] }
+          : {}),
+      },
       flawContext: { inschrijving: eerste, andereVolgnummers: [] },
     });
     return finish(ctx, persoon, leerlingnummer, drafts);
@@ -456,6 +534,32 @@ function generateStudent(ctx: StudentContext): PersonScript {
           records: { extraOndersteuning: [record] },
           flawContext: snapshot(),
         };
+      },
+    });
+  }
+  // BOL: about 60% start a BPV of 10–20 weeks later in the year.
+  const bolBpvBegin = firstOfMonth(schooljaar, bpvRng.pick([2, 3, 4]));
+  const bolBpvWeken = bpvRng.int(10, 20);
+  if (huidig.opleiding.leertraject === 'BOL' && bpvRng.chance(0.6) && bolBpvBegin < einde) {
+    events.push({
+      datum: bolBpvBegin,
+      apply: () => {
+        if (huidig.opleiding.leertraject !== 'BOL') {
+          return undefined;
+        }
+        const eindeBpv = minDatum(
+          addDays(bolBpvBegin, bolBpvWeken * 7 - 3),
+          huidig.datumUitschrijvingGepland,
+        );
+        const record = bpvToevoegen(bpvRng, ctx, huidig, '1', bolBpvBegin, eindeBpv, 32);
+        return record
+          ? {
+              kind: 'bpv',
+              gebeurtenisdatum: bolBpvBegin,
+              records: { bpv: [record] },
+              flawContext: snapshot(),
+            }
+          : undefined;
       },
     });
   }
@@ -691,6 +795,8 @@ function applicableFlaws(draft: Draft): Flaw[] {
       return [...always, 'onmogelijke-datum', 'volgnummer-onbekend'];
     case 'verwijdering':
       return [...always, 'volgnummer-onbekend'];
+    case 'bpv':
+      return [...always, 'bpv-buiten-inschrijving', 'bpv-einde-voor-begin'];
   }
 }
 
@@ -845,6 +951,21 @@ function applyFlaw(rng: Rng, ctx: StudentContext, melding: Melding, flaw: Flaw, 
         inschrijving.datumInschrijving = impossibleDate(rng, inschrijving.datumInschrijving);
       } else if (inschrijving?.datumUitschrijvingGepland) {
         inschrijving.datumUitschrijvingGepland = impossibleDate(rng, inschrijving.datumUitschrijvingGepland);
+      }
+      break;
+    }
+    case 'bpv-buiten-inschrijving': {
+      const bpv = melding.bpv?.[0];
+      if (bpv?.datumBegin) {
+        bpv.datumBegin = addDays(ctxInschrijving.datumInschrijving, -rng.int(7, 40));
+        bpv.afsluitdatum = addDays(bpv.datumBegin, -7);
+      }
+      break;
+    }
+    case 'bpv-einde-voor-begin': {
+      const bpv = melding.bpv?.[0];
+      if (bpv?.datumBegin) {
+        bpv.datumEindeGepland = addDays(bpv.datumBegin, -rng.int(1, 30));
       }
       break;
     }

@@ -28,6 +28,9 @@ export type { SisCatalogus, SisInstelling, SisOpleiding, SisReferentie } from '.
 export { buildCatalogus, selectInstellingen } from './catalogus.ts';
 export type { Flaw, GenerateOptions, PersonScript, RecordSoort, SisStep, StepKind } from './schooljaar.ts';
 export { FLAWS, generateSchooljaar } from './schooljaar.ts';
+
+import type { SimLeerbedrijf } from '../sbb/leerbedrijven.ts';
+
 export type { FlawCount, LatencySummary, SisSummary } from './summary.ts';
 export { formatProgress, formatSummary, percentile } from './summary.ts';
 
@@ -64,7 +67,19 @@ export type RunOptions = Readonly<{
   onProgress?: (progress: SisProgress) => void;
   /** Per-request time-out in ms (default 60 s). */
   timeoutMs?: number;
+  /** SBB (simulator) base URL: its leerbedrijven make the BPV the SIS delivers; without it no BPV. */
+  sbbUrl?: string;
 }>;
+
+/** The leerbedrijven of the SBB simulator (`GET /leerplaatsen`): what the SIS chooses BPV places from. */
+export async function fetchLeerbedrijven(sbbUrl: string): Promise<SimLeerbedrijf[]> {
+  const res = await fetch(new URL('/leerplaatsen', sbbUrl), { signal: AbortSignal.timeout(30_000) });
+  if (!res.ok) {
+    throw new Error(`SBB-simulator antwoordde ${res.status} op /leerplaatsen`);
+  }
+  const body = (await res.json()) as { leerbedrijven: SimLeerbedrijf[] };
+  return body.leerbedrijven.sort((a, b) => (a.leerbedrijfId < b.leerbedrijfId ? -1 : 1));
+}
 
 /** What one POST came back with. */
 type Answer = Readonly<{
@@ -205,6 +220,7 @@ export async function runSis(options: RunOptions): Promise<SisSummary> {
       seed,
       schooljaar,
       catalogus: options.catalogus ?? (await loadSisCatalogus(schooljaar)),
+      ...(options.sbbUrl === undefined ? {} : { leerbedrijven: await fetchLeerbedrijven(options.sbbUrl) }),
     } satisfies GenerateOptions);
   const token = options.token ?? defaultToken();
   const endpoint = new URL(MELDINGEN_PATH, options.url);
@@ -227,7 +243,7 @@ export async function runSis(options: RunOptions): Promise<SisSummary> {
     hersteld: 0,
     foutief: 0,
     perCode: {},
-    perSoort: { inschrijving: 0, periode: 0, extraOndersteuning: 0 },
+    perSoort: { inschrijving: 0, periode: 0, extraOndersteuning: 0, bpv: 0 },
     perFout: {},
     perHttpStatus: {},
     meldingenPerSec: 0,

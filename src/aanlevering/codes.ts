@@ -142,6 +142,46 @@ export const CODES = {
     undefined,
     'Begindatum van de eerste periode is meeverplaatst met de datum inschrijving',
   ),
+  bpvDatums: def('660', 'A', 31, 'Einddatum van de BPV ligt vóór de begindatum'),
+  bpvBuitenInschrijving: def('661', 'A', 31, 'BPV ligt (deels) buiten de inschrijving'),
+  bpvVolgnummerBestaat: def('662', 'A', undefined, 'BPV-volgnummer bestaat al binnen deze inschrijving'),
+  bpvOnbekend: def('663', 'A', 19, 'Geen BPV bekend onder dit BPV-volgnummer'),
+  bpvOmvang: def('664', 'S', undefined, 'Omvang van de BPV (uren) is onwaarschijnlijk'),
+  bpvAfsluitdatum: def('665', 'S', 32, 'Afsluitdatum van de POK ligt na de begindatum van de BPV'),
+  bblZonderBpv: def('666', 'S', 37, 'BBL-inschrijving zonder BPV-overeenkomst'),
+  leerbedrijfOnbekend: def('667', 'A', 33, 'Leerbedrijf is niet bekend bij SBB'),
+  leerbedrijfNietErkend: def(
+    '668',
+    'S',
+    34,
+    'Leerbedrijf is niet erkend voor deze opleiding op de begindatum van de BPV',
+  ),
+  bpvCreboNietInOpleiding: def(
+    '669',
+    'S',
+    undefined,
+    'De opleiding van de BPV hoort niet bij de opleiding van de inschrijving',
+  ),
+  bpvVerificatieAlsnog: def('670', 'S', 35, 'Uitgestelde verificatie leerbedrijf: uitkomst'),
+  erkenningIngetrokken: def(
+    '671',
+    'S',
+    34,
+    'Erkenning van het leerbedrijf is ingetrokken terwijl de BPV loopt',
+  ),
+  bpvCreboOnbekend: def('672', 'A', 11, 'Opleidingcode van de BPV komt niet voor in CREBO'),
+  bpvOpleidingEnKeuzedeel: def(
+    '673',
+    'A',
+    undefined,
+    'Een BPV is voor een opleiding óf een keuzedeel, niet beide',
+  ),
+  verificatieNietMogelijk: def(
+    '936',
+    'S',
+    35,
+    'Verificatie leerbedrijf bij SBB niet mogelijk; wordt later herhaald',
+  ),
 } as const satisfies Record<string, CodeDefinitie>;
 
 export type CodeNaam = keyof typeof CODES;

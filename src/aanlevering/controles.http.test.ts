@@ -572,7 +572,23 @@ const CASES: HttpCase[] = [
 
 /** Codes no HTTP melding can produce today, with the reason. */
 const NIET_VIA_HTTP: Record<string, string> = {
-  '619': 'BPV and resultaten are not registered yet, so an enrolment never has dependants (unit-tested)',
+  '619': 'an enrolment with BPV: src/bpv/bpv.routes.test.ts (resultaten are not registered yet)',
+  // BPV controles need the SBB simulator beside the register: over HTTP in src/bpv/bpv.routes.test.ts
+  '660': 'src/bpv/bpv.routes.test.ts',
+  '661': 'src/bpv/bpv.routes.test.ts',
+  '662': 'src/bpv/bpv.routes.test.ts',
+  '663': 'src/bpv/bpv.routes.test.ts',
+  '664': 'src/bpv/bpv.routes.test.ts',
+  '665': 'src/bpv/bpv.routes.test.ts',
+  '666': 'src/bpv/bpv.routes.test.ts',
+  '667': 'src/bpv/bpv.routes.test.ts',
+  '668': 'src/bpv/bpv.routes.test.ts',
+  '669': 'src/bpv/bpv.routes.test.ts',
+  '670': 'src/bpv/bpv.routes.test.ts (outcome of the later verification, on the terugkoppeling)',
+  '671': 'src/bpv/bpv.routes.test.ts (withdrawal pushed by SBB, on the terugkoppeling)',
+  '672': 'src/bpv/bpv.routes.test.ts',
+  '673': 'src/bpv/bpv.routes.test.ts',
+  '936': 'src/bpv/bpv.routes.test.ts',
 };
 
 describe('every controle over HTTP', () => {

@@ -23,11 +23,12 @@ const validateShape = ajv.compile<Melding>(MeldingSchema);
 const DATE_FIELDS = /(datum|Datum)[A-Za-z]*$/;
 
 function recordOf(pointer: string): { record: string; sleutel?: string } {
-  const m = /^\/(inschrijvingen|periodes|extraOndersteuning|persoon)/.exec(pointer);
+  const m = /^\/(inschrijvingen|periodes|extraOndersteuning|bpv|persoon)/.exec(pointer);
   const map: Record<string, string> = {
     inschrijvingen: 'inschrijving',
     periodes: 'periode',
     extraOndersteuning: 'extraOndersteuning',
+    bpv: 'bpv',
     persoon: 'persoon',
   };
   return { record: m?.[1] ? (map[m[1]] ?? 'melding') : 'melding' };

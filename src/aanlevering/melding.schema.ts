@@ -123,6 +123,49 @@ export const ExtraOndersteuningRecordSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** A BPV record (DOMAIN.md §3.4, current layout §10a.5): one praktijkovereenkomst within an inschrijving. */
+export const BpvRecordSchema = Type.Object(
+  {
+    mutatie: Mutatie,
+    inschrijvingsvolgnummer: Volgnummer,
+    bpvVolgnummer: Type.String({
+      pattern: '^[A-Za-z0-9]{1,20}$',
+      description:
+        'Sleutel van de praktijkovereenkomst (POK) binnen de inschrijving, 1–20 letters en cijfers',
+    }),
+    afsluitdatum: Type.Optional(Datum('Datum waarop de POK is opgesteld')),
+    datumBegin: Type.Optional(Datum('Eerste dag van de BPV')),
+    datumEindeGepland: Type.Optional(Datum('Geplande laatste dag van de BPV (inclusief)')),
+    datumEindeWerkelijk: Type.Optional(Nullable(Datum('Werkelijke laatste dag van de BPV (inclusief)'))),
+    omvang: Type.Optional(
+      Type.Union([
+        Type.Integer({ minimum: 0, maximum: 9999, description: 'Totaal aantal BPV-uren' }),
+        Type.Null(),
+      ]),
+    ),
+    leerbedrijfId: Type.Optional(
+      Type.String({
+        pattern: '^[1-9][0-9]{8}$',
+        description: 'Leerbedrijf-ID van SBB, 9 cijfers (100000000–999999999)',
+      }),
+    ),
+    opleidingcode: Type.Optional(
+      Nullable(
+        Type.String({
+          pattern: '^[0-9]{5}$',
+          description: 'Crebo waarvoor de BPV is; leeg = die van de inschrijving',
+        }),
+      ),
+    ),
+    codeKeuzedeel: Type.Optional(
+      Nullable(
+        Type.String({ pattern: '^K[0-9]{4}$', description: 'Keuzedeel waarvoor de BPV is (bv. K0914)' }),
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const MeldingSchema = Type.Object(
   {
     berichtId: Type.String({
@@ -138,6 +181,7 @@ export const MeldingSchema = Type.Object(
     inschrijvingen: Type.Optional(Type.Array(InschrijvingRecordSchema, { maxItems: 50 })),
     periodes: Type.Optional(Type.Array(PeriodeRecordSchema, { maxItems: 200 })),
     extraOndersteuning: Type.Optional(Type.Array(ExtraOndersteuningRecordSchema, { maxItems: 200 })),
+    bpv: Type.Optional(Type.Array(BpvRecordSchema, { maxItems: 200 })),
   },
   { additionalProperties: false, $id: 'Melding' },
 );
@@ -147,12 +191,13 @@ export type PersoonInput = Static<typeof PersoonSchema>;
 export type InschrijvingRecord = Static<typeof InschrijvingRecordSchema>;
 export type PeriodeRecord = Static<typeof PeriodeRecordSchema>;
 export type ExtraOndersteuningRecord = Static<typeof ExtraOndersteuningRecordSchema>;
+export type BpvRecord = Static<typeof BpvRecordSchema>;
 
 export const BevindingSchema = Type.Object({
   code: Type.String({ description: 'Stabiele code van de controle' }),
   ernst: Type.Union([Type.Literal('A'), Type.Literal('S')], { description: 'A = afkeurend, S = signaal' }),
   regel: Type.Optional(Type.Integer({ description: 'Nummer van de controle in DOMAIN.md §7' })),
-  record: Type.String({ description: 'persoon, inschrijving, periode, extraOndersteuning of melding' }),
+  record: Type.String({ description: 'persoon, inschrijving, periode, extraOndersteuning, bpv of melding' }),
   sleutel: Type.Optional(Type.String()),
   veld: Type.Optional(Type.String({ description: 'JSON pointer naar het veld in de melding' })),
   tekst: Type.String({ description: 'Uitleg in het Nederlands' }),

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
+import { bpvOutboxEvents, bpvVerificatieJobs, huidigeLeerbedrijven } from '../bpv/bpv.repository.ts';
+import { leerbedrijvenInMelding, teHerverifieren, teVerifieren } from '../bpv/bpv.ts';
+import { lookupLeerbedrijven, type SbbClient } from '../bpv/sbb.client.ts';
 import {
   buildVersieInserts,
   executeWrites,
@@ -33,6 +36,8 @@ export type IntakeDeps = {
   database: Database;
   referentie: () => IntakeReferentie;
   clock: Clock;
+  /** SBB's leerbedrijven services; without it BPV is stored unverified. */
+  sbb?: SbbClient | undefined;
 };
 
 export type Ctx = { actor: Actor; correlationId: string };
@@ -176,6 +181,24 @@ export async function processMelding(
     }
   }
 
+  // Never inside the transaction: ask SBB about the leerbedrijven this melding names first (docs/adr/0006).
+  // A wijzigen that moves a BPV's start or changes its opleiding without naming the leerbedrijf: read which
+  // leerbedrijf the register holds (a plain read, before the transaction) and ask SBB about it too.
+  const sbbUitslagen =
+    melding && instelling && !isAfkeurend(pre) && deps.sbb
+      ? await lookupLeerbedrijven(deps.sbb, [
+          ...new Set([
+            ...leerbedrijvenInMelding(melding.bpv),
+            ...(await huidigeLeerbedrijven(
+              deps.database.db,
+              pgnOf(melding.persoon),
+              actor.brin,
+              teHerverifieren(melding.bpv),
+            )),
+          ]),
+        ])
+      : new Map();
+
   try {
     return await deps.database.db.transaction().execute(async (trx) => {
       // The person whose data this melding changes is locked in the same statement that archives the melding
@@ -234,6 +257,7 @@ export async function processMelding(
         huidig: state.huidig,
         elders: state.elders,
         vandaag: dutchDate(deps.clock.now()),
+        sbb: sbbUitslagen,
       });
       const bevindingen = [...pre, ...result.bevindingen];
       if (isAfkeurend(bevindingen)) {
@@ -308,6 +332,20 @@ export async function processMelding(
           ),
         );
       }
+      parts.push(
+        ...bpvVerificatieJobs(trx, {
+          brin: actor.brin,
+          persoonId,
+          meldingId,
+          items: teVerifieren(result.nieuw),
+        }),
+        ...bpvOutboxEvents(trx, {
+          brin: actor.brin,
+          geboortedatum: melding.persoon.geboortedatum,
+          meldingId,
+          nieuw: result.nieuw,
+        }),
+      );
       const signalen = begrens(bevindingen);
       const status: MeldingStatus = signalen.length > 0 ? 'goedgekeurd-met-signalen' : 'goedgekeurd';
       const body: Record<string, unknown> = {

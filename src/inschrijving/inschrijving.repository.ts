@@ -6,7 +6,8 @@ import {
   sql,
   type Transaction,
 } from 'kysely';
-import type { DB } from '../platform/db-schema.ts';
+import type { BpvState } from '../bpv/bpv.ts';
+import type { BpvErkenning, DB } from '../platform/db-schema.ts';
 import type {
   InschrijvingElders,
   InschrijvingState,
@@ -124,13 +125,20 @@ export type VersiePlan = {
   closeInschrijvingen: string[];
   closePeriodes: string[];
   closeOndersteuning: string[];
+  closeBpv: string[];
   nieuweInschrijvingen: number;
   nieuwePeriodes: number;
   nieuweOndersteuning: number;
+  nieuweBpv: number;
 };
 
 function changed(s: InschrijvingState): boolean {
-  return Boolean(s.mutatie) || s.periodes.some((p) => p.mutatie) || s.ondersteuning.some((o) => o.mutatie);
+  return (
+    Boolean(s.mutatie) ||
+    s.periodes.some((p) => p.mutatie) ||
+    s.ondersteuning.some((o) => o.mutatie) ||
+    Boolean(s.bpv?.some((b) => b.mutatie))
+  );
 }
 
 /** Records added and removed within one melding leave nothing to record. */
@@ -143,9 +151,11 @@ export function planVersies(nieuw: readonly InschrijvingState[]): VersiePlan {
     closeInschrijvingen: [],
     closePeriodes: [],
     closeOndersteuning: [],
+    closeBpv: [],
     nieuweInschrijvingen: 0,
     nieuwePeriodes: 0,
     nieuweOndersteuning: 0,
+    nieuweBpv: 0,
   };
   for (const s of nieuw.filter(changed)) {
     if (s.inschrijvingId === undefined) {
@@ -167,6 +177,13 @@ export function planVersies(nieuw: readonly InschrijvingState[]): VersiePlan {
         plan.closeOndersteuning.push(o.ondersteuningId);
       }
     }
+    for (const b of (s.bpv ?? []).filter(written)) {
+      if (b.bpvId === undefined) {
+        plan.nieuweBpv++;
+      } else {
+        plan.closeBpv.push(b.bpvId);
+      }
+    }
   }
   return plan;
 }
@@ -176,6 +193,7 @@ export type AllocatedIds = {
   inschrijving: string[];
   periode: string[];
   ondersteuning: string[];
+  bpv: string[];
 };
 
 /** Upper bounds of the identity rows a melding can create: one per toevoegen record of each kind. */
@@ -183,13 +201,15 @@ export function maxNieuw(melding: {
   inschrijvingen?: readonly { mutatie: string }[];
   periodes?: readonly { mutatie: string }[];
   extraOndersteuning?: readonly { mutatie: string }[];
-}): { inschrijving: number; periode: number; ondersteuning: number } {
+  bpv?: readonly { mutatie: string }[];
+}): { inschrijving: number; periode: number; ondersteuning: number; bpv: number } {
   const n = (rs: readonly { mutatie: string }[] | undefined) =>
     (rs ?? []).filter((r) => r.mutatie === 'toevoegen').length;
   return {
     inschrijving: n(melding.inschrijvingen),
     periode: n(melding.periodes),
     ondersteuning: n(melding.extraOndersteuning),
+    bpv: n(melding.bpv),
   };
 }
 
@@ -213,7 +233,12 @@ export function buildVersieInserts(
   },
 ): { parts: WritePart[]; inschrijvingIds: string[] } {
   const { persoonId, brin, meldingId, ts } = args;
-  const ids = { i: [...args.ids.inschrijving], p: [...args.ids.periode], o: [...args.ids.ondersteuning] };
+  const ids = {
+    i: [...args.ids.inschrijving],
+    p: [...args.ids.periode],
+    o: [...args.ids.ondersteuning],
+    b: [...args.ids.bpv],
+  };
   const take = (list: string[]) => {
     const id = list.shift();
     if (id === undefined) {
@@ -227,6 +252,8 @@ export function buildVersieInserts(
   const inschrijvingVersies: Insertable<DB['inschrijvingVersie']>[] = [];
   const periodeVersies: Insertable<DB['inschrijvingsperiodeVersie']>[] = [];
   const ondersteuningVersies: Insertable<DB['extraOndersteuningVersie']>[] = [];
+  const bpvIdentities: { id: string; inschrijvingId: string; bpvVolgnummer: string }[] = [];
+  const bpvVersies: Insertable<DB['bpvVersie']>[] = [];
   const inschrijvingIds: string[] = [];
   const base = { registeredFrom: ts, registeredUntil: null, meldingId };
 
@@ -292,6 +319,29 @@ export function buildVersieInserts(
         ...base,
       });
     }
+    for (const b of (s.bpv ?? []).filter(written)) {
+      let bpvId = b.bpvId;
+      if (bpvId === undefined) {
+        bpvId = take(ids.b);
+        bpvIdentities.push({ id: bpvId, inschrijvingId, bpvVolgnummer: b.bpvVolgnummer });
+      }
+      bpvVersies.push({
+        bpvId,
+        inschrijvingId,
+        afsluitdatum: b.afsluitdatum,
+        datumBegin: b.datumBegin,
+        datumEindeGepland: b.datumEindeGepland,
+        datumEindeWerkelijk: b.datumEindeWerkelijk,
+        omvang: b.omvang,
+        leerbedrijfId: b.leerbedrijfId,
+        opleidingcode: b.opleidingcode,
+        codeKeuzedeel: b.codeKeuzedeel,
+        erkenning: b.erkenning,
+        verwijderd: b.verwijderd,
+        mutatie: b.mutatie ?? 'wijzigen',
+        ...base,
+      });
+    }
   }
   // Explicit ids into identity tables: the column is typed Generated (never written) for ordinary inserts.
   const withIds = <T>(rows: T[]) => rows as unknown as never[];
@@ -326,6 +376,15 @@ export function buildVersieInserts(
         .where('registeredUntil', 'is', null),
     );
   }
+  if (plan.closeBpv.length > 0) {
+    parts.push(
+      trx
+        .updateTable('bpvVersie')
+        .set({ registeredUntil: ts })
+        .where('bpvId', 'in', plan.closeBpv)
+        .where('registeredUntil', 'is', null),
+    );
+  }
   if (identities.length > 0) {
     parts.push(trx.insertInto('inschrijving').values(withIds(identities)));
   }
@@ -335,6 +394,9 @@ export function buildVersieInserts(
   if (ondersteuningIdentities.length > 0) {
     parts.push(trx.insertInto('extraOndersteuning').values(withIds(ondersteuningIdentities)));
   }
+  if (bpvIdentities.length > 0) {
+    parts.push(trx.insertInto('bpv').values(withIds(bpvIdentities)));
+  }
   if (inschrijvingVersies.length > 0) {
     parts.push(trx.insertInto('inschrijvingVersie').values(inschrijvingVersies));
   }
@@ -343,6 +405,9 @@ export function buildVersieInserts(
   }
   if (ondersteuningVersies.length > 0) {
     parts.push(trx.insertInto('extraOndersteuningVersie').values(ondersteuningVersies));
+  }
+  if (bpvVersies.length > 0) {
+    parts.push(trx.insertInto('bpvVersie').values(bpvVersies));
   }
   return { parts, inschrijvingIds };
 }
@@ -407,6 +472,20 @@ type JsonInschrijving = {
     lv: string | null;
   }[];
   o: { id: string; db: string; de: string | null }[];
+  b: {
+    id: string;
+    nr: string;
+    ad: string;
+    db: string;
+    eg: string;
+    ew: string | null;
+    om: number | null;
+    lb: string;
+    oc: string | null;
+    kd: string | null;
+    er: BpvErkenning | null;
+    x: boolean;
+  }[];
 };
 
 /**
@@ -418,7 +497,7 @@ export async function loadPersoonState(
   trx: Transaction<DB>,
   pgn: { bsn: string | null; onderwijsnummer: string | null },
   brin: string,
-  allocate: { inschrijving: number; periode: number; ondersteuning: number },
+  allocate: { inschrijving: number; periode: number; ondersteuning: number; bpv?: number },
 ): Promise<PersoonState> {
   const { rows } = await sql<{
     ts: string;
@@ -427,6 +506,7 @@ export async function loadPersoonState(
     idsInschrijving: string[];
     idsPeriode: string[];
     idsOndersteuning: string[];
+    idsBpv: string[];
     huidig: JsonInschrijving[] | null;
     elders: { d: string; e: string }[] | null;
     gegevens: (Record<string, string | null> & { id: string }) | null;
@@ -452,6 +532,7 @@ export async function loadPersoonState(
       array(select nextval('inschrijvingsperiode_id_seq')::text from generate_series(1, ${allocate.periode}::int)) as ids_periode,
       array(select nextval('extra_ondersteuning_id_seq')::text
             from generate_series(1, ${allocate.ondersteuning}::int)) as ids_ondersteuning,
+      array(select nextval('bpv_id_seq')::text from generate_series(1, ${allocate.bpv ?? 0}::int)) as ids_bpv,
       (select json_agg(json_build_object(
           'id', i.id::text, 'nr', i.inschrijvingsvolgnummer, 'di', i.datum_inschrijving,
           'dg', i.datum_uitschrijving_gepland, 'dw', i.datum_uitschrijving_werkelijk,
@@ -465,7 +546,13 @@ export async function loadPersoonState(
           'o', coalesce((select json_agg(json_build_object('id', ov.ondersteuning_id::text, 'db', ov.datum_begin,
                   'de', ov.datum_einde))
                 from extra_ondersteuning_versie ov
-                where ov.inschrijving_id = i.id and ov.registered_until is null and not ov.verwijderd), '[]'::json)))
+                where ov.inschrijving_id = i.id and ov.registered_until is null and not ov.verwijderd), '[]'::json),
+          'b', coalesce((select json_agg(json_build_object('id', bv.bpv_id::text, 'nr', b.bpv_volgnummer,
+                  'ad', bv.afsluitdatum, 'db', bv.datum_begin, 'eg', bv.datum_einde_gepland,
+                  'ew', bv.datum_einde_werkelijk, 'om', bv.omvang, 'lb', bv.leerbedrijf_id, 'oc', bv.opleidingcode,
+                  'kd', bv.code_keuzedeel, 'er', bv.erkenning, 'x', bv.verwijderd))
+                from bpv_versie bv join bpv b on b.id = bv.bpv_id
+                where bv.inschrijving_id = i.id and bv.registered_until is null), '[]'::json)))
         from i where i.brin = ${brin}) as huidig,
       (select json_agg(json_build_object('d', i.datum_inschrijving,
           'e', coalesce(i.datum_uitschrijving_werkelijk, i.datum_uitschrijving_gepland)))
@@ -488,6 +575,7 @@ export async function loadPersoonState(
       inschrijving: row.idsInschrijving,
       periode: row.idsPeriode,
       ondersteuning: row.idsOndersteuning,
+      bpv: row.idsBpv,
     },
     huidig: (row.huidig ?? []).map((i) => ({
       inschrijvingId: i.id,
@@ -515,8 +603,24 @@ export async function loadPersoonState(
         datumEinde: o.de,
         verwijderd: false,
       })),
-      // BPV and resultaten registers do not exist yet (issues 4 and 5 add their counts here).
-      afhankelijken: { bpv: 0, resultaten: 0 },
+      bpv: i.b.map(
+        (b): BpvState => ({
+          bpvId: b.id,
+          bpvVolgnummer: b.nr,
+          afsluitdatum: b.ad,
+          datumBegin: b.db,
+          datumEindeGepland: b.eg,
+          datumEindeWerkelijk: b.ew,
+          omvang: b.om,
+          leerbedrijfId: b.lb,
+          opleidingcode: b.oc,
+          codeKeuzedeel: b.kd,
+          erkenning: b.er,
+          verwijderd: b.x,
+        }),
+      ),
+      // The resultaten register does not exist yet (issue 5 adds its count here).
+      afhankelijken: { bpv: i.b.filter((b) => !b.x).length, resultaten: 0 },
     })),
     elders: (row.elders ?? []).map((e) => ({ datumInschrijving: e.d, einde: e.e })),
     gegevens: row.gegevens ?? { id: '' },

@@ -1040,7 +1040,7 @@ describe('applyMelding: each controle produces exactly its finding', () => {
 describe('applyMelding: state after the melding', () => {
   it('a valid new enrolment is marked toevoegen with its periode and counted', () => {
     const r = run({ melding: nieuw() });
-    expect(r.verwerkt).toEqual({ inschrijving: 1, periode: 1, extraOndersteuning: 0 });
+    expect(r.verwerkt).toEqual({ inschrijving: 1, periode: 1, extraOndersteuning: 0, bpv: 0 });
     expect(r.nieuw).toHaveLength(1);
     expect(r.nieuw[0]).toMatchObject({
       inschrijvingsvolgnummer: '1',

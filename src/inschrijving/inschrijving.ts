@@ -5,6 +5,7 @@ import type {
   Melding,
   PeriodeRecord,
 } from '../aanlevering/melding.schema.ts';
+import { applyBpvRecord, type BpvState, checkBpv, type SbbUitslagen } from '../bpv/bpv.ts';
 import { ageOn, type Datum, dayNumber, overlaps, toDutch } from '../platform/dates.ts';
 import type { Mutatie } from '../platform/db-schema.ts';
 
@@ -48,6 +49,8 @@ export type InschrijvingState = {
   mutatie?: Mutatie;
   periodes: PeriodeState[];
   ondersteuning: OndersteuningState[];
+  /** Current BPVs (praktijkovereenkomsten) of the inschrijving (src/bpv/bpv.ts). */
+  bpv?: BpvState[];
   /** Counts of dependent records (BPV, resultaten) that forbid a plain verwijdering. */
   afhankelijken?: { bpv: number; resultaten: number };
 };
@@ -62,6 +65,8 @@ export type ControleKwalificatie = {
   geldigVanaf: Datum | null;
   geldigTot: Datum | null;
   instroomTot: Datum | null;
+  kwalificatiedossier?: string | null;
+  opleidingsdomein?: string | null;
 };
 
 export type ControleReferentie = {
@@ -81,13 +86,15 @@ export type ApplyInput = {
   huidig: readonly InschrijvingState[];
   elders: readonly InschrijvingElders[];
   vandaag: Datum;
+  /** What SBB said about the leerbedrijven the melding names (asked before the transaction). */
+  sbb?: SbbUitslagen;
 };
 
 export type ApplyResult = {
   bevindingen: Bevinding[];
   /** The person's inschrijvingen at this BRIN after the melding, with `mutatie` marks on what changed. */
   nieuw: InschrijvingState[];
-  verwerkt: { inschrijving: number; periode: number; extraOndersteuning: number };
+  verwerkt: { inschrijving: number; periode: number; extraOndersteuning: number; bpv: number };
 };
 
 /** Onderwijslocatie mandatory for enrolments starting on/after this date (DOMAIN.md §3.3, RIO). */
@@ -113,6 +120,7 @@ function clone(s: InschrijvingState): InschrijvingState {
     ...s,
     periodes: s.periodes.map((p) => ({ ...p })),
     ondersteuning: s.ondersteuning.map((o) => ({ ...o })),
+    ...(s.bpv ? { bpv: s.bpv.map((b) => ({ ...b })) } : {}),
   };
 }
 
@@ -133,7 +141,7 @@ export function applyMelding(input: ApplyInput): ApplyResult {
   const bevindingen: Bevinding[] = [];
   const state = input.huidig.map(clone);
   const byNummer = new Map(state.map((s) => [s.inschrijvingsvolgnummer, s]));
-  const verwerkt = { inschrijving: 0, periode: 0, extraOndersteuning: 0 };
+  const verwerkt = { inschrijving: 0, periode: 0, extraOndersteuning: 0, bpv: 0 };
   /** Old datumInschrijving per volgnummer where this melding moves it (first periode follows). */
   const verplaatst = new Map<string, Datum>();
 
@@ -153,6 +161,10 @@ export function applyMelding(input: ApplyInput): ApplyResult {
   (melding.extraOndersteuning ?? []).forEach((r, i) => {
     verwerkt.extraOndersteuning++;
     applyOndersteuning(r, `/extraOndersteuning/${i}`);
+  });
+  (melding.bpv ?? []).forEach((r, i) => {
+    verwerkt.bpv++;
+    applyBpvRecord(r, `/bpv/${i}`, byNummer.get(r.inschrijvingsvolgnummer), bevindingen);
   });
 
   // A corrected datumInschrijving carries the first periode along when the melding does not move it.
@@ -182,9 +194,21 @@ export function applyMelding(input: ApplyInput): ApplyResult {
   }
 
   for (const s of state) {
-    const touched = s.mutatie || s.periodes.some((p) => p.mutatie) || s.ondersteuning.some((o) => o.mutatie);
-    if (touched && !s.verwijderd) {
+    const gewijzigd = Boolean(
+      s.mutatie || s.periodes.some((p) => p.mutatie) || s.ondersteuning.some((o) => o.mutatie),
+    );
+    if (gewijzigd && !s.verwijderd) {
       checkInschrijving(s);
+    }
+    if (!s.verwijderd && (gewijzigd || s.bpv?.some((b) => b.mutatie))) {
+      bevindingen.push(
+        ...checkBpv(s, {
+          kwalificaties: input.referentie.kwalificaties,
+          sbb: input.sbb ?? new Map(),
+          inschrijvingGewijzigd: gewijzigd,
+          vandaag,
+        }),
+      );
     }
   }
   checkPersoonOverInschrijvingen();
@@ -304,7 +328,16 @@ export function applyMelding(input: ApplyInput): ApplyResult {
           return;
         }
         const afh = s.afhankelijken;
-        if (afh && afh.bpv + afh.resultaten > 0) {
+        // BPVs this melding removes too do not hold the inschrijving back.
+        const bpvWeg = new Set(
+          (melding.bpv ?? [])
+            .filter((r) => r.mutatie === 'verwijderen' && r.inschrijvingsvolgnummer === nr)
+            .map((r) => r.bpvVolgnummer),
+        );
+        const bpvBlijft = afh
+          ? afh.bpv - (s.bpv ?? []).filter((b) => !b.verwijderd && bpvWeg.has(b.bpvVolgnummer)).length
+          : 0;
+        if (afh && bpvBlijft + afh.resultaten > 0) {
           bevindingen.push(
             bevinding(
               'verwijderenMetAfhankelijken',
@@ -336,6 +369,10 @@ export function applyMelding(input: ApplyInput): ApplyResult {
         for (const o of s.ondersteuning.filter((x) => !x.verwijderd)) {
           o.verwijderd = true;
           o.mutatie = 'verwijderen';
+        }
+        for (const b of (s.bpv ?? []).filter((x) => !x.verwijderd)) {
+          b.verwijderd = true;
+          b.mutatie = 'verwijderen';
         }
         return;
       }
@@ -869,6 +906,12 @@ function withPointer(b: Bevinding, melding: Melding): Bevinding {
     return b;
   }
   const [nr, datum] = b.sleutel.split('/');
+  if (b.record === 'bpv') {
+    const i = (melding.bpv ?? []).findLastIndex(
+      (r) => r.inschrijvingsvolgnummer === nr && r.bpvVolgnummer === datum,
+    );
+    return i >= 0 ? { ...b, veld: `/bpv/${i}/${b.veld}` } : b;
+  }
   const find = <
     R extends { inschrijvingsvolgnummer: string; datumBegin?: string; nieuweDatumBegin?: string },
   >(

@@ -16,6 +16,10 @@ export type Config = Readonly<{
   authSecret: string | undefined;
   logLevel: string;
   dbPoolSize: number;
+  /** SBB's leerbedrijven services; undefined → `npm start` runs the SBB simulator on `sbbSimPort`. */
+  sbbUrl: string | undefined;
+  sbbTimeoutMs: number;
+  sbbSimPort: number;
 }>;
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -60,5 +64,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // warn: errors and warnings only; `info` adds a JSON line per request.
     logLevel: env.LOG_LEVEL ?? 'warn',
     dbPoolSize: parsePort(env.DB_POOL_SIZE, 20),
+    sbbUrl: env.SBB_URL || undefined,
+    sbbTimeoutMs: parsePort(env.SBB_TIMEOUT_MS, 2000),
+    sbbSimPort: parsePort(env.SBB_SIM_PORT, 8091),
   });
 }

@@ -170,6 +170,35 @@ export type ExtraOndersteuningVersieTable = {
   meldingId: Ref;
 };
 
+export type BpvTable = {
+  id: Generated<string>;
+  inschrijvingId: Ref;
+  bpvVolgnummer: string;
+  createdAt: Generated<string>;
+};
+
+export type BpvErkenning = 'erkend' | 'niet-erkend' | 'onbekend';
+
+export type BpvVersieTable = {
+  id: Generated<string>;
+  bpvId: Ref;
+  inschrijvingId: Ref;
+  afsluitdatum: DateString;
+  datumBegin: DateString;
+  datumEindeGepland: DateString;
+  datumEindeWerkelijk: DateString | null;
+  omvang: number | null;
+  leerbedrijfId: string;
+  opleidingcode: string | null;
+  codeKeuzedeel: string | null;
+  erkenning: BpvErkenning | null;
+  verwijderd: boolean;
+  mutatie: Mutatie;
+  registeredFrom: string;
+  registeredUntil: string | null;
+  meldingId: Ref;
+};
+
 export type SignaalTable = {
   id: Generated<string>;
   brin: string;
@@ -239,6 +268,8 @@ export type DB = {
   inschrijvingsperiodeVersie: InschrijvingsperiodeVersieTable;
   extraOndersteuning: ExtraOndersteuningTable;
   extraOndersteuningVersie: ExtraOndersteuningVersieTable;
+  bpv: BpvTable;
+  bpvVersie: BpvVersieTable;
   signaal: SignaalTable;
   outboxEvent: OutboxEventTable;
   auditLog: AuditLogTable;
