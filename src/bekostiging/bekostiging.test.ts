@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { BpvState } from '../bpv/bpv.ts';
 import type { InschrijvingState } from '../inschrijving/inschrijving.ts';
 import { BEKOSTIGING_SIGNALEN } from './bekostiging.signalen.ts';
 import {
@@ -20,6 +21,7 @@ import {
   selectTellendeInschrijving,
   sumBekostigingstotalen,
   sumDeelnemerswaarde,
+  toBekostigingBpvs,
   toBekostigingInschrijving,
   verblijfsjaarfactor,
 } from './bekostiging.ts';
@@ -818,6 +820,60 @@ describe('facts from the register', () => {
     );
     expect([s.bekostigbaar, s.niveau, s.bblBolFactor, s.bijdrage]).toEqual([true, 1, 0.5, 0.55]);
     expect(s.gebruikteFeiten).toContainEqual({ soort: 'periode', id: 'p-9' });
+  });
+});
+
+describe('BPV facts from the register', () => {
+  const bpvState = (b: Partial<BpvState>): BpvState => ({
+    bpvVolgnummer: '01',
+    afsluitdatum: '2024-09-01',
+    datumBegin: '2024-09-15',
+    datumEindeGepland: '2025-07-31',
+    datumEindeWerkelijk: null,
+    omvang: 800,
+    leerbedrijfId: '100000001',
+    opleidingcode: null,
+    codeKeuzedeel: null,
+    erkenning: null,
+    verwijderd: false,
+    ...b,
+  });
+  const state = (bpv?: BpvState[]): InschrijvingState => ({
+    inschrijvingsvolgnummer: '1',
+    datumInschrijving: '2024-08-01',
+    datumUitschrijvingGepland: '2027-07-31',
+    datumUitschrijvingWerkelijk: null,
+    redenUitschrijving: null,
+    verwijderd: false,
+    ondersteuning: [],
+    periodes: [],
+    ...(bpv ? { bpv } : {}),
+  });
+
+  it('leaves out removed BPVs and ends a BPV on its werkelijke datum einde when known', () => {
+    const bpvs = toBekostigingBpvs(
+      state([
+        bpvState({ bpvId: 'b-1', datumEindeWerkelijk: '2024-09-30' }),
+        bpvState({ bpvVolgnummer: '02', verwijderd: true }),
+        bpvState({ bpvVolgnummer: '03' }),
+      ]),
+      (b) => (b.bpvId ? { soort: 'bpv', id: b.bpvId } : undefined),
+    );
+    expect(bpvs).toEqual([
+      {
+        feit: { soort: 'bpv', id: 'b-1' },
+        bpvVolgnummer: '01',
+        afsluitdatum: '2024-09-01',
+        datumBegin: '2024-09-15',
+        datumEinde: '2024-09-30',
+      },
+      { bpvVolgnummer: '03', afsluitdatum: '2024-09-01', datumBegin: '2024-09-15', datumEinde: '2025-07-31' },
+    ]);
+  });
+
+  it('no BPV list loaded is not the same as no BPV', () => {
+    expect(toBekostigingBpvs(state())).toBeUndefined();
+    expect(toBekostigingBpvs(state([]))).toEqual([]);
   });
 });
 

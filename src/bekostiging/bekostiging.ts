@@ -1,3 +1,4 @@
+import type { BpvState } from '../bpv/bpv.ts';
 import type { InschrijvingState, PeriodeState } from '../inschrijving/inschrijving.ts';
 import type { Datum } from '../platform/dates.ts';
 import type { Referentie } from '../referentie/referentie.ts';
@@ -262,6 +263,29 @@ export function toBekostigingInschrijving(
         };
       }),
   };
+}
+
+/**
+ * Maps the BPVs the register holds for an inschrijving (`InschrijvingState.bpv`, src/bpv/bpv.ts) onto the facts the
+ * rules read: removed BPVs are left out; the end is the werkelijke datum einde if known, else the geplande. Returns
+ * undefined when the state carries no BPV list (BPV facts not loaded), which the rules report as `B16`.
+ */
+export function toBekostigingBpvs(
+  state: InschrijvingState,
+  feit?: (b: BpvState) => FeitRef | undefined,
+): BekostigingBpv[] | undefined {
+  return state.bpv
+    ?.filter((b) => !b.verwijderd)
+    .map((b) => {
+      const f = feit?.(b);
+      return {
+        ...(f ? { feit: f } : {}),
+        bpvVolgnummer: b.bpvVolgnummer,
+        afsluitdatum: b.afsluitdatum,
+        datumBegin: b.datumBegin,
+        datumEinde: b.datumEindeWerkelijk ?? b.datumEindeGepland,
+      };
+    });
 }
 
 /** Enrolled on the day: datumInschrijving ≤ teldatum ≤ end (end dates inclusive, DOMAIN.md §10a.3). */
