@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Kysely } from 'kysely';
@@ -282,6 +282,12 @@ function instroomTotForCedaCode(crebo: string): string | null {
  */
 export async function readReferentie(folder: string): Promise<ReferentieData> {
   const file = (name: string) => path.join(folder, name);
+  // Missing files are reported in a fixed order (the files are read in parallel below).
+  for (const name of Object.values(REFERENTIE_FILES)) {
+    await access(file(name)).catch(() => {
+      throw fileError(file(name), undefined, 'referentiebestand ontbreekt (reference file missing)');
+    });
+  }
   const [instellingRows, historischRows, hksRows, kdRows, domeinRows, cedaRows, aanbodRows] =
     await Promise.all([
       readCsv(file(REFERENTIE_FILES.instellingen), [
