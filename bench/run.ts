@@ -16,6 +16,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { schooljaarOf } from '../sim/sis/datum.ts';
 import { runSis, type SisSummary } from '../sim/sis/sis.ts';
 import { signToken } from '../src/platform/auth.ts';
 import { PROJECT_ROOT } from '../src/platform/config.ts';
@@ -23,6 +24,7 @@ import { PROJECT_ROOT } from '../src/platform/config.ts';
 const STUDENTEN_PG = Number(process.env.BENCH_STUDENTEN ?? 3000);
 const STUDENTEN_PGLITE = Number(process.env.BENCH_STUDENTEN_PGLITE ?? 800);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const RESULTATEN_STUDENTEN = Number(process.env.BENCH_STUDENTEN_RESULTATEN ?? 1000);
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const SECRET = `bench-${process.pid}-${Date.now()}`;
 const RESULTS = path.join(PROJECT_ROOT, 'bench', 'results');
@@ -38,6 +40,8 @@ const REGISTER_TABLES = [
   'inschrijvingsperiode_versie',
   'extra_ondersteuning',
   'extra_ondersteuning_versie',
+  'resultaat',
+  'resultaat_versie',
   'bpv',
   'bpv_versie',
   'job',
@@ -165,11 +169,15 @@ type IntakeResult = {
   serverPeakRssMb: number;
 };
 
+/** The register's today: the simulator holds back results dated after it (the register would reject them, 682). */
+const VANDAAG = new Date().toISOString().slice(0, 10);
+
 async function measureIntake(
   label: string,
   server: Server,
   studenten: number,
   seed: number,
+  schooljaar?: number,
 ): Promise<SisSummary> {
   say(`${label}: ${studenten} studenten, concurrency ${CONCURRENCY}, BPV bij de SBB-simulator`);
   return runSis({
@@ -179,6 +187,8 @@ async function measureIntake(
     concurrency: CONCURRENCY,
     instellingen: 5,
     token,
+    vandaag: VANDAAG,
+    ...(schooljaar === undefined ? {} : { schooljaar }),
     sbbUrl: server.sbbUrl,
   });
 }
@@ -198,6 +208,16 @@ function toResult(s: SisSummary, studenten: number, rss: number): IntakeResult {
     durationSec: s.duurSec,
     serverPeakRssMb: rss,
   };
+}
+
+async function countRowsWhere(url: string, text: string): Promise<number> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return Number((await c.query(text)).rows[0].n);
+  } finally {
+    await c.end();
+  }
 }
 
 async function countRows(url: string): Promise<{ total: number; perTable: Record<string, number> }> {
@@ -264,6 +284,7 @@ async function main(): Promise<void> {
   // --- PostgreSQL --------------------------------------------------------------------------------------
   await admin(`create database ${pgDb}`);
   let postgres: IntakeResult;
+  let resultaten: IntakeResult & { schooljaar: number; resultaatRecords: number; diplomas: number };
   let apiRows: { total: number; perTable: Record<string, number> };
   let base: { rows: number; seconds: number; rowsPerSec: number };
   try {
@@ -280,6 +301,26 @@ async function main(): Promise<void> {
         perTable: Object.fromEntries(
           Object.entries(after.perTable).map(([t, n]) => [t, n - (before.perTable[t] ?? 0)]),
         ),
+      };
+      // The running school year's diplomas lie ahead of today; the previous, finished school year has them all
+      // (diplomas June–July with sub-results, loose results along the year).
+      const vorigJaar = schooljaarOf(VANDAAG) - 1;
+      const r = await measureIntake(
+        `postgres resultaten ${vorigJaar}/${vorigJaar + 1}`,
+        server,
+        RESULTATEN_STUDENTEN,
+        43,
+        vorigJaar,
+      );
+      const dip = Number(
+        (await countRowsWhere(dbUrl(pgDb), "select count(*)::int as n from resultaat where soort = 'DIP'")) ??
+          0,
+      );
+      resultaten = {
+        ...toResult(r, RESULTATEN_STUDENTEN, server.peakRssMb()),
+        schooljaar: vorigJaar,
+        resultaatRecords: r.perSoort.resultaat,
+        diplomas: dip,
       };
     } finally {
       await server.stop();
@@ -342,6 +383,7 @@ async function main(): Promise<void> {
       },
       ratioApiToBaseline: Number((apiRowsPerSec / base.rowsPerSec).toFixed(4)),
       rowsPerTable: apiRows.perTable,
+      resultaten,
       aim: { meldingenPerSec: 1000, p99Ms: 50, concurrency: 16 },
     },
     durationSec: Math.round((Date.now() - t0) / 1000),
@@ -389,6 +431,7 @@ type Result = {
     pglite: IntakeResult;
     baselineRowsPerSec: number;
     ratioApiToBaseline: number;
+    resultaten: IntakeResult & { schooljaar: number; resultaatRecords: number; diplomas: number };
   };
   durationSec: number;
 };
@@ -396,6 +439,7 @@ type Result = {
 function renderMarkdown(r: Result): string {
   const p = r.intake.postgres;
   const l = r.intake.pglite;
+  const res = r.intake.resultaten;
   return [
     `# Benchmark ${r.date.slice(0, 16).replace('T', ' ')} UTC`,
     '',
@@ -405,6 +449,9 @@ function renderMarkdown(r: Result): string {
     '|---|---|---|---|---|---|---|',
     `| PostgreSQL | ${p.studenten} | ${p.meldingen} | ${p.meldingenPerSec} | ${p.p50Ms} | ${p.p99Ms} | ${p.serverPeakRssMb} |`,
     `| PGlite | ${l.studenten} | ${l.meldingen} | ${l.meldingenPerSec} | ${l.p50Ms} | ${l.p99Ms} | ${l.serverPeakRssMb} |`,
+    `| PostgreSQL, school year ${res.schooljaar}/${res.schooljaar + 1} with resultaten | ${res.studenten} | ${res.meldingen} | ${res.meldingenPerSec} | ${res.p50Ms} | ${res.p99Ms} | ${res.serverPeakRssMb} |`,
+    '',
+    `The resultaten run delivered ${res.resultaatRecords} resultaat records; the register holds ${res.diplomas} diplomas.`,
     '',
     `Rows written through the API on PostgreSQL: ${p.rowsWritten} (${p.rowsPerSec} rows/s). Baseline, the same rows by plain multi-row INSERTs: ${r.intake.baselineRowsPerSec} rows/s. Ratio API/baseline: ${r.intake.ratioApiToBaseline}.`,
     '',

@@ -9,6 +9,7 @@ import { type Actor, createAuthenticator } from './platform/auth.ts';
 import { AppError, problem, STATUS_BY_KIND } from './platform/problem.ts';
 import { referentieRoutes } from './referentie/referentie.routes.ts';
 import type { Referentie } from './referentie/referentie.ts';
+import { resultaatRoutes } from './resultaat/resultaat.routes.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -256,7 +257,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         version: deps.version ?? '0.1.0',
         description:
           'Het register van deelname aan het mbo. Instellingen leveren per persoon meldingen aan met inschrijvingen, ' +
-          'periodes en extra ondersteuning, en lezen hun terugkoppeling en archief. Fouten zijn RFC 9457 problem+json.',
+          'periodes, extra ondersteuning en resultaten, en lezen hun terugkoppeling, archief en resultaten. Fouten zijn RFC 9457 problem+json.',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       tags: [
@@ -264,6 +265,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'terugkoppeling', description: 'Signalen op leveringen' },
         { name: 'archivering leveringen', description: 'Het archief van eigen leveringen' },
         { name: 'referentie', description: 'Instellingen, onderwijslocaties en opleidingen' },
+        {
+          name: 'resultaten',
+          description: 'Raadplegen van diploma’s en deelresultaten van eigen deelnemers',
+        },
         {
           name: 'leerbedrijven',
           description: 'Identificatie en verificatie van leerbedrijven bij SBB (white label)',
@@ -286,6 +291,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   meldingRoutes(app, ctx);
   referentieRoutes(app, ctx, deps.referentie);
+  resultaatRoutes(app, ctx);
   leerbedrijfRoutes(app, ctx);
   return app;
 }

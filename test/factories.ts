@@ -88,7 +88,7 @@ export function inschrijvingMelding(o: MeldingOpties & { onderwijslocatie: strin
 /** A melding for an existing person carrying only the given records. */
 export function wijzigMelding(
   persoon: Melding['persoon'],
-  records: Pick<Melding, 'inschrijvingen' | 'periodes' | 'extraOndersteuning' | 'bpv'>,
+  records: Pick<Melding, 'inschrijvingen' | 'periodes' | 'extraOndersteuning' | 'resultaten' | 'bpv'>,
   brin = '91ZA',
 ): Melding {
   return { berichtId: berichtId(), brin, persoon, ...records };

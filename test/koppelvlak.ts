@@ -45,6 +45,10 @@ export const REGISTER_TABELLEN = [
   'inschrijvingsperiode_versie',
   'extra_ondersteuning',
   'extra_ondersteuning_versie',
+  'resultaat',
+  'resultaat_versie',
+  'bpv',
+  'bpv_versie',
   'outbox_event',
 ] as const;
 

@@ -18,7 +18,8 @@ import {
 } from './sis.ts';
 
 const USAGE = `Gebruik: npm run sis -- --url <basis-url> --studenten <aantal> [--instellingen <k>] [--seed <s>]
-                      [--concurrency <c>] [--schooljaar <jjjj>] [--referentie <map>] [--sbb-url <url>] [--json]
+                      [--concurrency <c>] [--schooljaar <jjjj>] [--vandaag <jjjj-mm-dd>] [--referentie <map>]
+                      [--sbb-url <url>] [--json]
 
   --url           basis-URL van het register, bv. http://127.0.0.1:8080
   --studenten     aantal studenten (personen) in het schooljaar
@@ -26,6 +27,7 @@ const USAGE = `Gebruik: npm run sis -- --url <basis-url> --studenten <aantal> [-
   --seed          startwaarde: dezelfde seed geeft dezelfde meldingen (standaard 1)
   --concurrency   aantal gelijktijdige verzoeken (standaard 8)
   --schooljaar    eerste kalenderjaar van het schooljaar (standaard het lopende: ${currentSchooljaar()})
+  --vandaag       de dag van het register: resultaten met een latere datum worden niet geleverd (standaard vandaag)
   --referentie    map met de referentiebestanden (standaard die van het register)
   --sbb-url       SBB(-simulator): de SIS levert BPV bij diens leerbedrijven (zonder: geen BPV)
   --json          laatste regel van stdout is de samenvatting als JSON`;
@@ -59,6 +61,7 @@ function parse() {
         seed: { type: 'string' },
         concurrency: { type: 'string' },
         schooljaar: { type: 'string' },
+        vandaag: { type: 'string' },
         referentie: { type: 'string' },
         'sbb-url': { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -89,6 +92,11 @@ const instellingen = integer('instellingen', values.instellingen, 5, 1);
 const seed = integer('seed', values.seed, 1, 0);
 const concurrency = integer('concurrency', values.concurrency, 8, 1);
 const schooljaar = integer('schooljaar', values.schooljaar, currentSchooljaar(), 2000);
+// Results dated after the register's today are held back (it rejects a datum behaald in the future, 682).
+const vandaag = values.vandaag ?? new Date().toISOString().slice(0, 10);
+if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(vandaag)) {
+  fail(`--vandaag is geen datum JJJJ-MM-DD: "${vandaag}".`);
+}
 
 const tty = process.stderr.isTTY === true;
 let lastDraw = 0;
@@ -117,6 +125,7 @@ const summary = await runSis({
   seed,
   concurrency,
   schooljaar,
+  vandaag,
   catalogus,
   onProgress,
   ...(values['sbb-url'] ? { sbbUrl: values['sbb-url'] } : {}),

@@ -22,6 +22,19 @@
  *     institution on a second inschrijvingsvolgnummer (≈1% of students);
  *   - students whose planned end is 31 July of this year: 88% uitschrijving with reden 08
  *     (diploma, 15 Jun–15 Jul), 12% an extra year (wijzigen of datumUitschrijvingGepland);
+ *   - 30% of niveau 2–4 students are laatstejaars: enrolled 1 August one or two school years ago, planned end 31 July
+ *     of this school year; their enrolment reaches the register at the start of the run (the register signals it
+ *     as late, 620), and at the end of the year they get a diploma (88%) or an extra year like everyone else;
+ *   - every diploma melding also carries the diploma (DIP, resultaatvolgnummer D1, the kwalificatie, datum behaald =
+ *     werkelijke datum uitschrijving, indicatie bekostigbaar J at a funded institution except entree) with, for
+ *     60%, a keuzedeel (KZD Behaald) and for niveau 2–4 BOL 50% a generiek examenonderdeel (GEO Nederlands);
+ *     so diplomas fall 15 Jun–15 Jul at a pass rate of 88% of the students who reach their planned end;
+ *   - 15% a loose result along the year (Nov–May): a keuzedeel certificaat (70%) or an AMvB-onderdeel
+ *     certificaat (30%), on a day inside the enrolment;
+ *   - results dated after `vandaag` (when given) are not delivered: the register judges "datum behaald in de
+ *     toekomst" against its own clock, and a real SIS does not know an exam result before the examencommissie
+ *     decides. A diploma step then carries only the uitschrijving (reden 08); a loose result is not sent.
+ *     Play a past school year (`--schooljaar`) for a full year of results;
  *   - deliveries follow the event within 0–6 days; 7% are late (8–30 days, the register may signal);
  *   - 5% of meldingen carry a flaw the register's controles catch (kinds in `Flaw`); the SIS then
  *     fixes it and sends the corrected melding under a new berichtId;
@@ -34,6 +47,7 @@ import type {
   Melding,
   PeriodeRecord,
   PersoonInput,
+  ResultaatRecord,
 } from '../../src/aanlevering/melding.schema.ts';
 import type { SimLeerbedrijf } from '../sbb/leerbedrijven.ts';
 import {
@@ -49,6 +63,8 @@ import { breakCheckDigit, generateBsn, generateOnderwijsnummer, generatePersoon 
 import { deriveRng, type Rng } from './prng.ts';
 
 export const FLAW_RATE = 0.05;
+/** Share of students (niveau 2–4) in the final year of a programme begun one or two school years earlier. */
+export const LAATSTEJAARS_RATE = 0.3;
 export const REPLAY_RATE = 0.02;
 
 /** What a melding is about, in the SIS's terms. */
@@ -61,6 +77,7 @@ export type StepKind =
   | 'extra-ondersteuning'
   | 'uitschrijving'
   | 'diploma'
+  | 'resultaat'
   | 'verlenging'
   | 'bpv';
 
@@ -81,6 +98,9 @@ export const FLAWS = [
   'onmogelijke-datum',
   'onbekend-veld',
   'onbekende-locatie',
+  'diploma-andere-kwalificatie',
+  'diploma-buiten-inschrijving',
+  'resultaatvolgnummer-bestaat',
   'bpv-buiten-inschrijving',
   'bpv-einde-voor-begin',
 ] as const;
@@ -120,18 +140,21 @@ export type GenerateOptions = Readonly<{
   /** The school year by its first calendar year: 2026 = 1 Aug 2026 – 31 Jul 2027. */
   schooljaar: number;
   catalogus: SisCatalogus;
+  /** The register's today (YYYY-MM-DD): results dated after it are not delivered. Unset: every result is. */
+  vandaag?: string;
   /** SBB's leerbedrijven (from the SBB simulator); without them no BPV is delivered. */
   leerbedrijven?: readonly SimLeerbedrijf[];
 }>;
 
 /** The record kinds counted in `perSoort`. */
-export type RecordSoort = 'inschrijving' | 'periode' | 'extraOndersteuning' | 'bpv';
+export type RecordSoort = 'inschrijving' | 'periode' | 'extraOndersteuning' | 'resultaat' | 'bpv';
 
 export function countRecords(melding: Melding): Record<RecordSoort, number> {
   return {
     inschrijving: melding.inschrijvingen?.length ?? 0,
     periode: melding.periodes?.length ?? 0,
     extraOndersteuning: melding.extraOndersteuning?.length ?? 0,
+    resultaat: melding.resultaten?.length ?? 0,
     bpv: melding.bpv?.length ?? 0,
   };
 }
@@ -160,6 +183,7 @@ export function generateSchooljaar(options: GenerateOptions): PersonScript[] {
       schooljaar: options.schooljaar,
       instelling,
       catalogus: options.catalogus,
+      vandaag: options.vandaag,
       leerplaatsen,
     });
   });
@@ -225,6 +249,7 @@ type StudentContext = Readonly<{
   schooljaar: number;
   instelling: SisInstelling;
   catalogus: SisCatalogus;
+  vandaag: string | undefined;
   leerplaatsen: Leerplaatsen;
 }>;
 
@@ -248,6 +273,8 @@ type Opleiding = Readonly<{
   onderwijslocatie: string;
   kwalificatieNiveau: Niveau;
   opleidingsdomein: string | null;
+  /** The kwalificatie a diploma is obtained on (the crebo itself, or the one mapped to a domain enrolment). */
+  kwalificatie: string;
 }>;
 
 /** A step before flaws and berichtIds are added. */
@@ -256,7 +283,7 @@ type Draft = {
   gebeurtenisdatum: string;
   /** Send on this day rather than a few days after the event. */
   verzenddatum?: string;
-  records: Pick<Melding, 'inschrijvingen' | 'periodes' | 'extraOndersteuning' | 'bpv'>;
+  records: Pick<Melding, 'inschrijvingen' | 'periodes' | 'extraOndersteuning' | 'resultaten' | 'bpv'>;
   /** What the flaws may change. */
   flawContext: FlawContext;
 };
@@ -274,6 +301,7 @@ function toOpleiding(o: SisOpleiding): Opleiding {
     onderwijslocatie: o.onderwijslocatie,
     kwalificatieNiveau: o.niveau,
     opleidingsdomein: o.opleidingsdomein,
+    kwalificatie: o.crebo,
   };
 }
 
@@ -379,9 +407,13 @@ function generateStudent(ctx: StudentContext): PersonScript {
   const laatsteInschrijfdag = `${schooljaar}-09-30`;
 
   const opleiding = chooseOpleiding(rng, ctx, instelling.opleidingen);
+  // Laatstejaars: in the final year of a programme that began one or two school years ago (drawn from their own
+  // stream, so every other draw of the student stays as it was).
+  const lj = deriveRng(ctx.seed, `laatstejaars:${ctx.index}`);
+  const terug = opleiding.kwalificatieNiveau >= 2 && lj.chance(LAATSTEJAARS_RATE) ? lj.int(1, 2) : 0;
   const nearPostcode = instelling.postcodes.length > 0 ? rng.pick(instelling.postcodes) : undefined;
   const persoon = generatePersoon(rng, {
-    peildatum: start,
+    peildatum: terug > 0 ? `${schooljaar - terug}-08-01` : start,
     bbl: opleiding.leertraject === 'BBL',
     nearPostcode,
   });
@@ -392,14 +424,16 @@ function generateStudent(ctx: StudentContext): PersonScript {
     [fromDayNumber(rng.int(toDayNumber(`${schooljaar}-08-20`), toDayNumber(`${schooljaar}-09-08`))), 35],
     [fromDayNumber(rng.int(toDayNumber(`${schooljaar}-09-09`), toDayNumber(laatsteInschrijfdag))), 10],
   ] as const);
-  const jaren = programmeYears(rng, opleiding.kwalificatieNiveau, opleiding.leertraject);
+  const gedraaid = programmeYears(rng, opleiding.kwalificatieNiveau, opleiding.leertraject);
+  const jaren = terug > 0 ? 1 : gedraaid;
   const eerste: Inschrijving = {
     volgnummer: '1',
-    datumInschrijving,
+    // a laatstejaars' enrolment began on 1 August `terug` years ago; it reaches the register at the start of the run
+    datumInschrijving: terug > 0 ? `${schooljaar - terug}-08-01` : datumInschrijving,
     datumUitschrijvingGepland: `${schooljaar + jaren}-07-31`,
     opleiding,
     bekostigbaar: instelling.bekostigd ? 'J' : 'N',
-    periodeBegins: [datumInschrijving],
+    periodeBegins: [terug > 0 ? `${schooljaar - terug}-08-01` : datumInschrijving],
   };
 
   const drafts: Draft[] = [];
@@ -412,15 +446,15 @@ function generateStudent(ctx: StudentContext): PersonScript {
   // BBL: the praktijkovereenkomst comes with the enrolment, for the whole programme.
   const bblBpv =
     opleiding.leertraject === 'BBL'
-      ? bpvToevoegen(bpvRng, ctx, eerste, '1', datumInschrijving, eerste.datumUitschrijvingGepland, 24)
+      ? bpvToevoegen(bpvRng, ctx, eerste, '1', eerste.datumInschrijving, eerste.datumUitschrijvingGepland, 24)
       : undefined;
   drafts.push({
     kind: 'inschrijving',
-    gebeurtenisdatum: datumInschrijving,
+    gebeurtenisdatum: eerste.datumInschrijving,
     verzenddatum: inschrijvingVerzonden,
     records: {
       inschrijvingen: [inschrijvingToevoegen(eerste)],
-      periodes: [periodeToevoegen(eerste, datumInschrijving)],
+      periodes: [periodeToevoegen(eerste, eerste.datumInschrijving)],
       ...(bblBpv ? { bpv: [bblBpv] } : {}),
     },
     flawContext: { inschrijving: { ...eerste, periodeBegins: [] }, andereVolgnummers: [] },
@@ -471,7 +505,7 @@ function generateStudent(ctx: StudentContext): PersonScript {
     andereVolgnummers: [],
   });
 
-  if (correctie) {
+  if (correctie && terug === 0) {
     const nieuw = minDatum(laatsteInschrijfdag, maxDatum(start, addDays(datumInschrijving, correctieDagen)));
     if (nieuw !== datumInschrijving) {
       // the register moves the first periode along with the datumInschrijving
@@ -537,6 +571,44 @@ function generateStudent(ctx: StudentContext): PersonScript {
       },
     });
   }
+  const los = deriveRng(ctx.seed, `los:${ctx.index}`);
+  const losDatum = dayInMonth(los, schooljaar, los.pick([11, 12, 1, 2, 3, 4, 5]));
+  if (los.chance(0.15) && losDatum < einde && (ctx.vandaag === undefined || losDatum <= ctx.vandaag)) {
+    const keuzedeel = los.chance(0.7);
+    const code = keuzedeel ? los.pick(['K0067', 'K0914', 'K0021', 'K0210']) : los.pick(['C0004', 'C0163']);
+    events.push({
+      datum: losDatum,
+      apply: () => ({
+        kind: 'resultaat',
+        gebeurtenisdatum: losDatum,
+        records: {
+          resultaten: [
+            keuzedeel
+              ? {
+                  mutatie: 'toevoegen',
+                  resultaatvolgnummer: 'L1',
+                  soort: 'KZD',
+                  inschrijvingsvolgnummer: huidig.volgnummer,
+                  datumResultaat: losDatum,
+                  code,
+                  uitslag: 'Behaald',
+                  certificaat: 'J',
+                }
+              : {
+                  mutatie: 'toevoegen',
+                  resultaatvolgnummer: 'L1',
+                  soort: 'AMO',
+                  inschrijvingsvolgnummer: huidig.volgnummer,
+                  datumResultaat: losDatum,
+                  code,
+                  certificaat: 'J',
+                },
+          ],
+        },
+        flawContext: snapshot(),
+      }),
+    });
+  }
   // BOL: about 60% start a BPV of 10–20 weeks later in the year.
   const bolBpvBegin = firstOfMonth(schooljaar, bpvRng.pick([2, 3, 4]));
   const bolBpvWeken = bpvRng.int(10, 20);
@@ -571,7 +643,7 @@ function generateStudent(ctx: StudentContext): PersonScript {
   } else if (huidig.datumUitschrijvingGepland === eind) {
     events.push(
       diploma
-        ? { datum: diplomaDatum, apply: () => uitschrijvingDraft('diploma', diplomaDatum, '08') }
+        ? { datum: diplomaDatum, apply: () => diplomaDraft(diplomaDatum) }
         : {
             datum: diplomaDatum,
             apply: () => {
@@ -604,6 +676,49 @@ function generateStudent(ctx: StudentContext): PersonScript {
       records: { periodes: [periodeToevoegen(huidig, datumBegin)] },
       flawContext,
     };
+  }
+
+  /** The diploma ends the enrolment: uitschrijving with reden 08 on datum behaald, and the diploma itself. */
+  function diplomaDraft(datum: string): Draft {
+    const draft = uitschrijvingDraft('diploma', datum, '08');
+    if (ctx.vandaag !== undefined && datum > ctx.vandaag) {
+      return draft;
+    }
+    const rrng = deriveRng(ctx.seed, `diploma:${ctx.index}`);
+    const o = huidig.opleiding;
+    const resultaten: ResultaatRecord[] = [
+      {
+        mutatie: 'toevoegen',
+        resultaatvolgnummer: 'D1',
+        soort: 'DIP',
+        inschrijvingsvolgnummer: huidig.volgnummer,
+        opleidingcode: o.kwalificatie,
+        datumResultaat: datum,
+        // entree diplomas never count for funding (WEB 2.2.2)
+        indicatieBekostigbaar: instelling.bekostigd && o.kwalificatieNiveau > 1 ? 'J' : 'N',
+      },
+    ];
+    if (rrng.chance(0.6)) {
+      resultaten.push({
+        mutatie: 'toevoegen',
+        resultaatvolgnummer: 'D1K1',
+        soort: 'KZD',
+        resultaatvolgnummerDiploma: 'D1',
+        code: rrng.pick(['K0067', 'K0914', 'K0021', 'K0210']),
+        uitslag: 'Behaald',
+      });
+    }
+    if (o.leertraject === 'BOL' && o.kwalificatieNiveau > 1 && rrng.chance(0.5)) {
+      resultaten.push({
+        mutatie: 'toevoegen',
+        resultaatvolgnummer: 'D1G1',
+        soort: 'GEO',
+        resultaatvolgnummerDiploma: 'D1',
+        code: o.kwalificatieNiveau === 4 ? '3005' : '3001',
+        eindcijfer: String(rrng.int(6, 9)),
+      });
+    }
+    return { ...draft, records: { ...draft.records, resultaten } };
   }
 
   function uitschrijvingDraft(
@@ -782,7 +897,6 @@ function applicableFlaws(draft: Draft): Flaw[] {
     case 'extra-ondersteuning':
       return [...always, 'onmogelijke-datum', 'volgnummer-onbekend', 'volgnummer-bestaat'];
     case 'uitschrijving':
-    case 'diploma':
       return [
         ...always,
         'onmogelijke-datum',
@@ -790,6 +904,19 @@ function applicableFlaws(draft: Draft): Flaw[] {
         'volgnummer-onbekend',
         'volgnummer-bestaat',
       ];
+    case 'diploma':
+      return [
+        ...always,
+        'onmogelijke-datum',
+        'reden-zonder-datum',
+        'volgnummer-onbekend',
+        'volgnummer-bestaat',
+        ...(draft.records.resultaten
+          ? (['diploma-andere-kwalificatie', 'diploma-buiten-inschrijving'] as const)
+          : []),
+      ];
+    case 'resultaat':
+      return [...always, 'diploma-buiten-inschrijving', 'resultaatvolgnummer-bestaat'];
     case 'correctie-inschrijfdatum':
     case 'verlenging':
       return [...always, 'onmogelijke-datum', 'volgnummer-onbekend'];
@@ -811,8 +938,35 @@ function applyFlaw(rng: Rng, ctx: StudentContext, melding: Melding, flaw: Flaw, 
   const inschrijving = melding.inschrijvingen?.[0];
   const periode = melding.periodes?.[0];
   const ondersteuning = melding.extraOndersteuning?.[0];
+  const resultaat = melding.resultaten?.[0];
   const ctxInschrijving = draft.flawContext.inschrijving;
   switch (flaw) {
+    case 'diploma-andere-kwalificatie': {
+      // a kwalificatie of another opleiding of the institution (controle 680)
+      const andere = ctx.instelling.opleidingen.find(
+        (o) =>
+          o.crebo !== ctxInschrijving.opleiding.kwalificatie &&
+          o.opleidingsdomein !== ctxInschrijving.opleiding.opleidingsdomein,
+      );
+      if (resultaat) {
+        resultaat.opleidingcode = andere?.crebo ?? '99999';
+      }
+      break;
+    }
+    case 'diploma-buiten-inschrijving': {
+      // a datum behaald before the enrolment began (controle 681)
+      if (resultaat) {
+        resultaat.datumResultaat = addDays(ctxInschrijving.datumInschrijving, -rng.int(1, 60));
+      }
+      break;
+    }
+    case 'resultaatvolgnummer-bestaat': {
+      // the SIS sends the loose result twice in one melding (controle 639/690 family: the key repeats)
+      if (resultaat) {
+        melding.resultaten = [resultaat, { ...resultaat }];
+      }
+      break;
+    }
     case 'bsn-elfproef': {
       persoon.burgerservicenummer = breakCheckDigit(persoon.burgerservicenummer ?? generateBsn(rng));
       delete persoon.onderwijsnummer;

@@ -58,6 +58,8 @@ export type RunOptions = Readonly<{
   seed?: number;
   concurrency?: number;
   schooljaar?: number;
+  /** The register's today: results dated after it are not delivered (see schooljaar.ts). Default: none held back. */
+  vandaag?: string;
   /** Reference data; default: read from the configured folder. */
   catalogus?: SisCatalogus;
   /** Pre-generated scripts (the benchmark generates once, sends many times); default: generated. */
@@ -220,6 +222,7 @@ export async function runSis(options: RunOptions): Promise<SisSummary> {
       seed,
       schooljaar,
       catalogus: options.catalogus ?? (await loadSisCatalogus(schooljaar)),
+      ...(options.vandaag === undefined ? {} : { vandaag: options.vandaag }),
       ...(options.sbbUrl === undefined ? {} : { leerbedrijven: await fetchLeerbedrijven(options.sbbUrl) }),
     } satisfies GenerateOptions);
   const token = options.token ?? defaultToken();
@@ -243,7 +246,7 @@ export async function runSis(options: RunOptions): Promise<SisSummary> {
     hersteld: 0,
     foutief: 0,
     perCode: {},
-    perSoort: { inschrijving: 0, periode: 0, extraOndersteuning: 0, bpv: 0 },
+    perSoort: { inschrijving: 0, periode: 0, extraOndersteuning: 0, resultaat: 0, bpv: 0 },
     perFout: {},
     perHttpStatus: {},
     meldingenPerSec: 0,

@@ -126,6 +126,7 @@ export function formatSummary(s: SisSummary): string {
       ['Records inschrijving', nl.format(s.perSoort.inschrijving)],
       ['Records periode', nl.format(s.perSoort.periode)],
       ['Records extra ondersteuning', nl.format(s.perSoort.extraOndersteuning)],
+      ['Records resultaat', nl.format(s.perSoort.resultaat)],
       ['Records BPV', nl.format(s.perSoort.bpv)],
       ['Duur', `${round(s.duurSec)} s`],
       ['Doorvoer', `${round(s.meldingenPerSec)} meldingen/s (gelijktijdig ${s.concurrency})`],

@@ -182,6 +182,53 @@ export const CODES = {
     35,
     'Verificatie leerbedrijf bij SBB niet mogelijk; wordt later herhaald',
   ),
+  // Resultaten (DOMAIN.md §3.6, §7 rules 24–28, 39, 40, §8.6–8.7): own codes 680–699.
+  diplomaNietIngeschreven: def(
+    '680',
+    'A',
+    27,
+    'Behaalde kwalificatie hoort niet bij de opleiding van de inschrijving',
+  ),
+  datumBehaaldBuitenInschrijving: def('681', 'A', 28, 'Datum behaald ligt buiten de inschrijving'),
+  datumBehaaldToekomst: def('682', 'A', 28, 'Datum behaald ligt in de toekomst'),
+  uitschrijfdatumNietDatumBehaald: def(
+    '683',
+    'S',
+    24,
+    'Werkelijke datum uitschrijving is niet gelijk aan de datum behaald van het diploma',
+  ),
+  diplomaBestaat: def('684', 'A', undefined, 'Deze kwalificatie is al eerder als diploma geleverd'),
+  diplomaGeenKwalificatie: def(
+    '685',
+    'A',
+    27,
+    'Een diploma wordt behaald op een kwalificatie, niet op een dossier of domein',
+  ),
+  diplomaNiveauAfwijkend: def(
+    '686',
+    'S',
+    16,
+    'Niveau van de behaalde kwalificatie wijkt af van het niveau van de inschrijving',
+  ),
+  kwalificatieOnbekend: def(
+    '687',
+    'A',
+    26,
+    'Behaalde kwalificatie komt niet voor in het Centraal register beroepsopleidingen',
+  ),
+  kwalificatieNietGeldig: def('688', 'A', 26, 'Behaalde kwalificatie is niet geldig op de datum behaald'),
+  entreeBekostigd: def('689', 'S', undefined, 'Een entreediploma telt niet voor de bekostiging'),
+  resultaatvolgnummerBestaat: def(
+    '690',
+    'A',
+    18,
+    'Resultaatvolgnummer bestaat al voor deze deelnemer bij deze instelling',
+  ),
+  resultaatOnbekend: def('691', 'A', 19, 'Geen resultaat bekend onder dit resultaatvolgnummer'),
+  resultaatVerwijderd: def('692', 'S', 40, 'Resultaat verwijderd; afnemers kunnen het al hebben ontvangen'),
+  diplomaOnbekend: def('693', 'A', 19, 'Geen diploma bekend onder het resultaatvolgnummer diploma'),
+  veldHoortNietBijSoort: def('694', 'A', undefined, 'Veld hoort niet bij deze soort resultaat'),
+  soortGewijzigd: def('695', 'A', undefined, 'De soort van een resultaat kan niet worden gewijzigd'),
 } as const satisfies Record<string, CodeDefinitie>;
 
 export type CodeNaam = keyof typeof CODES;

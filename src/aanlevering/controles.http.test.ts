@@ -3,7 +3,7 @@ import { bsn, inschrijvingMelding, onderwijsnummer, wijzigMelding } from '../../
 import { type Afgekeurd, postMelding, tellingen } from '../../test/koppelvlak.ts';
 import { createTestApp, type TestApp } from '../../test/test-app.ts';
 import { CODES } from './codes.ts';
-import type { Melding, MeldingAntwoord } from './melding.schema.ts';
+import type { Melding, MeldingAntwoord, ResultaatRecord } from './melding.schema.ts';
 
 /**
  * Every controle over HTTP: a flawed melding gets 422 problem+json naming its own finding and leaves
@@ -45,7 +45,164 @@ function wijzig(c: Ctx, records: Parameters<typeof wijzigMelding>[1]): Melding {
   return wijzigMelding(enrol(c).persoon, records);
 }
 
+/** A diploma on the factory's enrolment (25150 from 2026-09-14; the test clock stands on 2026-09-15). */
+function dip(o: Partial<ResultaatRecord> = {}): ResultaatRecord {
+  return {
+    mutatie: 'toevoegen',
+    resultaatvolgnummer: 'D1',
+    soort: 'DIP',
+    inschrijvingsvolgnummer: '1',
+    opleidingcode: '25150',
+    datumResultaat: '2026-09-15',
+    indicatieBekostigbaar: 'J',
+    ...o,
+  };
+}
+
+/** Enrol, then (optionally) a diploma, then the flawed resultaten melding. */
+function resultaatCase(
+  code: string,
+  ernst: 'A' | 'S',
+  naam: string,
+  resultaten: ResultaatRecord[],
+  o: { metDiploma?: boolean; veld?: string; enrol?: (c: Ctx) => Melding; extra?: Partial<Melding> } = {},
+): HttpCase {
+  const base: HttpCase = {
+    code,
+    ernst,
+    naam,
+    vooraf: (c) => {
+      const m = o.enrol?.(c) ?? enrol(c);
+      return [
+        { body: m },
+        ...(o.metDiploma ? [{ body: wijzigMelding(m.persoon, { resultaten: [dip()] }) }] : []),
+      ];
+    },
+    stap: (c) => ({ body: wijzigMelding((o.enrol?.(c) ?? enrol(c)).persoon, { resultaten, ...o.extra }) }),
+  };
+  return o.veld === undefined ? base : { ...base, veld: o.veld };
+}
+
+function enrolNiveau(c: Ctx, crebo: string, niveau?: 'MBO-3'): Melding {
+  const m = enrol(c, { crebo });
+  if (niveau && m.periodes?.[0]) {
+    m.periodes[0].niveau = niveau;
+  }
+  return m;
+}
+
 const CASES: HttpCase[] = [
+  // --- resultaten (diplomas and sub-results) ------------------------------------------------------
+  resultaatCase(
+    '680',
+    'A',
+    'diploma on a kwalificatie the person is not enrolled for',
+    [dip({ opleidingcode: '25407' })],
+    {
+      veld: '/resultaten/0/opleidingcode',
+    },
+  ),
+  resultaatCase(
+    '681',
+    'A',
+    'datum behaald before the inschrijving',
+    [dip({ datumResultaat: '2026-09-13' })],
+    {
+      veld: '/resultaten/0/datumResultaat',
+    },
+  ),
+  resultaatCase('682', 'A', 'datum behaald in the future', [dip({ datumResultaat: '2026-09-16' })], {
+    veld: '/resultaten/0/datumResultaat',
+  }),
+  resultaatCase(
+    '683',
+    'S',
+    'werkelijke datum uitschrijving differs from datum behaald',
+    [dip({ datumResultaat: '2026-09-14' })],
+    {
+      extra: {
+        inschrijvingen: [
+          {
+            mutatie: 'wijzigen',
+            inschrijvingsvolgnummer: '1',
+            datumUitschrijvingWerkelijk: '2026-09-15',
+            redenUitschrijving: '08',
+          },
+        ],
+      },
+      veld: '/resultaten/0/datumResultaat',
+    },
+  ),
+  resultaatCase('684', 'A', 'second diploma on the same kwalificatie', [dip({ resultaatvolgnummer: 'D2' })], {
+    metDiploma: true,
+    veld: '/resultaten/0/opleidingcode',
+  }),
+  resultaatCase('685', 'A', 'diploma on a kwalificatiedossier', [dip({ opleidingcode: '23068' })]),
+  resultaatCase('686', 'S', 'kwalificatie level differs from the enrolment level', [dip()], {
+    enrol: (c) => enrolNiveau(c, '23068', 'MBO-3'),
+  }),
+  resultaatCase('687', 'A', 'behaalde kwalificatie not in CREBO', [dip({ opleidingcode: '99999' })]),
+  resultaatCase('688', 'A', 'kwalificatie not valid on datum behaald', [
+    dip({ datumResultaat: '2015-07-01' }),
+  ]),
+  resultaatCase('689', 'S', 'entree diploma with a funding claim', [dip({ opleidingcode: '25251' })], {
+    enrol: (c) => enrolNiveau(c, '25251'),
+  }),
+  resultaatCase(
+    '690',
+    'A',
+    'toevoegen of an existing resultaatvolgnummer',
+    [dip({ opleidingcode: '25152' })],
+    {
+      metDiploma: true,
+      veld: '/resultaten/0/resultaatvolgnummer',
+    },
+  ),
+  resultaatCase('691', 'A', 'wijzigen of an unknown resultaatvolgnummer', [
+    { mutatie: 'wijzigen', resultaatvolgnummer: 'X1', soort: 'DIP', indicatieBekostigbaar: 'N' },
+  ]),
+  resultaatCase(
+    '692',
+    'S',
+    'verwijderen of a diploma (history kept)',
+    [{ mutatie: 'verwijderen', resultaatvolgnummer: 'D1', soort: 'DIP' }],
+    { metDiploma: true },
+  ),
+  resultaatCase('693', 'A', 'keuzedeel attached to an unknown diploma', [
+    {
+      mutatie: 'toevoegen',
+      resultaatvolgnummer: 'K1',
+      soort: 'KZD',
+      resultaatvolgnummerDiploma: 'D9',
+      code: 'K0067',
+      uitslag: 'Behaald',
+    },
+  ]),
+  resultaatCase('694', 'A', 'a field that does not belong to a diploma', [dip({ code: 'K0067' })], {
+    veld: '/resultaten/0/code',
+  }),
+  resultaatCase(
+    '695',
+    'A',
+    'wijzigen of the soort',
+    [{ mutatie: 'wijzigen', resultaatvolgnummer: 'D1', soort: 'KZD' }],
+    {
+      metDiploma: true,
+    },
+  ),
+  {
+    code: '619',
+    ernst: 'A',
+    naam: 'verwijderen of an inschrijving with a diploma',
+    vooraf: (c) => {
+      const m = enrol(c);
+      return [{ body: m }, { body: wijzigMelding(m.persoon, { resultaten: [dip()] }) }];
+    },
+    stap: (c) => ({
+      body: wijzig(c, { inschrijvingen: [{ mutatie: 'verwijderen', inschrijvingsvolgnummer: '1' }] }),
+    }),
+  },
+
   // --- shape, person number, address --------------------------------------------------------------
   {
     code: '742',
@@ -572,7 +729,6 @@ const CASES: HttpCase[] = [
 
 /** Codes no HTTP melding can produce today, with the reason. */
 const NIET_VIA_HTTP: Record<string, string> = {
-  '619': 'an enrolment with BPV: src/bpv/bpv.routes.test.ts (resultaten are not registered yet)',
   // BPV controles need the SBB simulator beside the register: over HTTP in src/bpv/bpv.routes.test.ts
   '660': 'src/bpv/bpv.routes.test.ts',
   '661': 'src/bpv/bpv.routes.test.ts',
@@ -668,9 +824,9 @@ describe('every controle over HTTP', () => {
       }
       expect(body.signalen.filter((x) => x.ernst === 'A')).toEqual([]);
       const na = await tellingen(t.database.db);
-      expect(na.inschrijving_versie + na.inschrijvingsperiode_versie).toBeGreaterThan(
-        voor.inschrijving_versie + voor.inschrijvingsperiode_versie,
-      );
+      const versies = (x: typeof na) =>
+        x.inschrijving_versie + x.inschrijvingsperiode_versie + x.resultaat_versie + x.bpv_versie;
+      expect(versies(na)).toBeGreaterThan(versies(voor));
     }
   });
 

@@ -23,11 +23,12 @@ const validateShape = ajv.compile<Melding>(MeldingSchema);
 const DATE_FIELDS = /(datum|Datum)[A-Za-z]*$/;
 
 function recordOf(pointer: string): { record: string; sleutel?: string } {
-  const m = /^\/(inschrijvingen|periodes|extraOndersteuning|bpv|persoon)/.exec(pointer);
+  const m = /^\/(inschrijvingen|periodes|extraOndersteuning|resultaten|bpv|persoon)/.exec(pointer);
   const map: Record<string, string> = {
     inschrijvingen: 'inschrijving',
     periodes: 'periode',
     extraOndersteuning: 'extraOndersteuning',
+    resultaten: 'resultaat',
     bpv: 'bpv',
     persoon: 'persoon',
   };

@@ -33,7 +33,8 @@ export function meldingRoutes(app: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         tags: ['aanleveren'],
-        summary: 'Lever een melding aan (persoon met inschrijvingen, periodes en extra ondersteuning)',
+        summary:
+          'Lever een melding aan (persoon met inschrijvingen, periodes, extra ondersteuning en resultaten)',
         description:
           'Een melding wordt als geheel goedgekeurd of afgekeurd en direct beantwoord. Een herhaalde zending met ' +
           'hetzelfde berichtId en dezelfde inhoud krijgt het oorspronkelijke antwoord (header Idempotent-Replayed: true) ' +

@@ -123,6 +123,73 @@ export const ExtraOndersteuningRecordSchema = Type.Object(
   { additionalProperties: false },
 );
 
+const Resultaatvolgnummer = (description: string) =>
+  Type.String({ pattern: '^[A-Za-z0-9]{1,20}$', description });
+
+export const RESULTAAT_SOORTEN = ['DIP', 'AMO', 'GEO', 'KZD'] as const;
+
+/**
+ * A resultaat (DOMAIN.md §10a.6): a diploma (DIP) or a sub-result (AMO AMvB-onderdeel/certificaat, GEO generiek
+ * examenonderdeel, KZD keuzedeel), attached to a diploma (`resultaatvolgnummerDiploma`) or loose. One flat record
+ * with a `soort`; fields that do not belong to the soort are rejected (controle 694).
+ */
+export const ResultaatRecordSchema = Type.Object(
+  {
+    mutatie: Mutatie,
+    resultaatvolgnummer: Resultaatvolgnummer(
+      'Resultaatvolgnummer: sleutel van de instelling, 1–20 letters en cijfers, uniek per persoon per BRIN',
+    ),
+    soort: Type.Union([Type.Literal('DIP'), Type.Literal('AMO'), Type.Literal('GEO'), Type.Literal('KZD')], {
+      description:
+        'DIP diploma, AMO AMvB-onderdeel (certificaat), GEO generiek examenonderdeel, KZD keuzedeel; niet te wijzigen',
+    }),
+    inschrijvingsvolgnummer: Type.Optional(Volgnummer),
+    resultaatvolgnummerDiploma: Type.Optional(
+      Resultaatvolgnummer('Alleen bij een deelresultaat dat bij een diploma hoort: het diploma'),
+    ),
+    opleidingcode: Type.Optional(
+      Type.String({ pattern: '^[0-9]{5}$', description: 'DIP: behaalde kwalificatie (crebo)' }),
+    ),
+    datumResultaat: Type.Optional(Datum('DIP en losse deelresultaten: datum behaald (zoals op het diploma)')),
+    indicatieBekostigbaar: Type.Optional(
+      Type.Union([Type.Literal('J'), Type.Literal('N')], { description: 'DIP: claim op diplomabekostiging' }),
+    ),
+    code: Type.Optional(
+      Type.String({
+        pattern: '^[A-Z0-9]{4,5}$',
+        description: 'AMO (C0004), GEO (3001) of KZD (K0067): code van het deelresultaat',
+      }),
+    ),
+    uitslag: Type.Optional(
+      Type.Union([Type.Literal('Behaald'), Type.Literal('Niet behaald')], { description: 'KZD: resultaat' }),
+    ),
+    certificaat: Type.Optional(
+      Type.Union([Type.Literal('J'), Type.Literal('N')], {
+        description: 'Los AMO (altijd J) of los KZD: certificaat uitgereikt',
+      }),
+    ),
+    eindcijfer: Type.Optional(
+      Nullable(Type.String({ pattern: '^[0-9]{1,2}$', description: 'GEO: eindcijfer' })),
+    ),
+    vrijstelling: Type.Optional(
+      Nullable(Type.String({ pattern: '^[A-Z]{1,4}$', description: 'GEO: vrijstelling' })),
+    ),
+    cijferIe: Type.Optional(
+      Nullable(Type.String({ pattern: '^[0-9]{2,3}$', description: 'GEO: cijfer instellingsexamen' })),
+    ),
+    cijferCe: Type.Optional(
+      Nullable(Type.String({ pattern: '^[0-9]{2,3}$', description: 'GEO: cijfer centraal examen' })),
+    ),
+    vrijstellingIe: Type.Optional(
+      Nullable(Type.String({ pattern: '^[A-Z]{1,3}$', description: 'GEO: vrijstelling IE' })),
+    ),
+    vrijstellingCe: Type.Optional(
+      Nullable(Type.String({ pattern: '^[A-Z]{1,3}$', description: 'GEO: vrijstelling CE' })),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 /** A BPV record (DOMAIN.md §3.4, current layout §10a.5): one praktijkovereenkomst within an inschrijving. */
 export const BpvRecordSchema = Type.Object(
   {
@@ -181,6 +248,7 @@ export const MeldingSchema = Type.Object(
     inschrijvingen: Type.Optional(Type.Array(InschrijvingRecordSchema, { maxItems: 50 })),
     periodes: Type.Optional(Type.Array(PeriodeRecordSchema, { maxItems: 200 })),
     extraOndersteuning: Type.Optional(Type.Array(ExtraOndersteuningRecordSchema, { maxItems: 200 })),
+    resultaten: Type.Optional(Type.Array(ResultaatRecordSchema, { maxItems: 200 })),
     bpv: Type.Optional(Type.Array(BpvRecordSchema, { maxItems: 200 })),
   },
   { additionalProperties: false, $id: 'Melding' },
@@ -191,6 +259,7 @@ export type PersoonInput = Static<typeof PersoonSchema>;
 export type InschrijvingRecord = Static<typeof InschrijvingRecordSchema>;
 export type PeriodeRecord = Static<typeof PeriodeRecordSchema>;
 export type ExtraOndersteuningRecord = Static<typeof ExtraOndersteuningRecordSchema>;
+export type ResultaatRecord = Static<typeof ResultaatRecordSchema>;
 export type BpvRecord = Static<typeof BpvRecordSchema>;
 
 export const BevindingSchema = Type.Object({

@@ -22,6 +22,12 @@ import { dutchDate } from '../platform/dates.ts';
 import type { Database } from '../platform/db.ts';
 import type { DB, MeldingStatus } from '../platform/db-schema.ts';
 import { AppError, problem } from '../platform/problem.ts';
+import { buildResultaatWrites } from '../resultaat/resultaat.repository.ts';
+import {
+  applyResultaten,
+  countResultatenPerInschrijving,
+  type ResultaatKwalificatie,
+} from '../resultaat/resultaat.ts';
 import { type Bevinding, bevinding, isAfkeurend } from './bevinding.ts';
 import { CODES } from './codes.ts';
 import { checkAdres, checkPgn, checkShape } from './melding.controles.ts';
@@ -29,6 +35,7 @@ import type { Melding, PersoonInput } from './melding.schema.ts';
 
 /** What the intake needs of the reference data (Referentie satisfies it structurally). */
 export type IntakeReferentie = ControleReferentie & {
+  kwalificaties: ReadonlyMap<string, ResultaatKwalificatie>;
   instellingen: ReadonlyMap<string, ControleInstelling & { aanleverpunten: ReadonlySet<string> }>;
 };
 
@@ -250,16 +257,33 @@ export async function processMelding(
 
       const pgn = pgnOf(melding.persoon);
       const state = await loadPersoonState(trx, pgn, actor.brin, maxNieuw(melding));
+      // rule 39: an inschrijving with resultaten is not deleted (unless this melding deletes them first)
+      const resultatenPer = countResultatenPerInschrijving(state.resultaten, melding);
+      for (const s of state.huidig) {
+        s.afhankelijken = {
+          bpv: s.afhankelijken?.bpv ?? 0,
+          resultaten: resultatenPer.get(s.inschrijvingsvolgnummer) ?? 0,
+        };
+      }
+      const vandaag = dutchDate(deps.clock.now());
       const result = applyMelding({
         melding,
         instelling,
         referentie,
         huidig: state.huidig,
         elders: state.elders,
-        vandaag: dutchDate(deps.clock.now()),
+        vandaag,
         sbb: sbbUitslagen,
       });
-      const bevindingen = [...pre, ...result.bevindingen];
+      const resultaten = applyResultaten({
+        melding,
+        instelling,
+        referentie,
+        inschrijvingen: result.nieuw,
+        huidig: state.resultaten,
+        vandaag,
+      });
+      const bevindingen = [...pre, ...result.bevindingen, ...resultaten.bevindingen];
       if (isAfkeurend(bevindingen)) {
         // A rejected melding stores nothing, so it must not reveal anything either: no signals drawn from
         // other institutions' data (else a made-up melding could probe where a BSN is enrolled).
@@ -320,6 +344,29 @@ export async function processMelding(
       });
       parts.push(...versies.parts);
       const { inschrijvingIds } = versies;
+      const resultaatWrites = buildResultaatWrites(trx, {
+        persoonId,
+        brin: actor.brin,
+        meldingId,
+        ts,
+        nieuw: resultaten.nieuw,
+        ids: ids.resultaat,
+        inschrijvingIdByNummer: versies.inschrijvingIdByNummer,
+      });
+      parts.push(...resultaatWrites.parts);
+      if (resultaatWrites.bekostigingsrelevant.length > 0) {
+        // signal to bekostiging: a diploma was added, changed in a funding field, or removed
+        parts.push(
+          trx.insertInto('outboxEvent').values(
+            resultaatWrites.bekostigingsrelevant.map((r) => ({
+              type: 'nl.mbo-register.resultaat.gewijzigd',
+              source: MELDINGEN_PATH,
+              subject: `resultaat/${r.resultaatId}`,
+              data: JSON.stringify({ ...r, persoonId, brin: actor.brin, meldingId }),
+            })),
+          ),
+        );
+      }
       if (inschrijvingIds.length > 0) {
         parts.push(
           trx.insertInto('outboxEvent').values(
@@ -357,7 +404,10 @@ export async function processMelding(
           pgn.bsn !== null
             ? { burgerservicenummer: pgn.bsn }
             : { onderwijsnummer: pgn.onderwijsnummer ?? undefined },
-        verwerkt: result.verwerkt,
+        verwerkt:
+          melding.resultaten === undefined
+            ? result.verwerkt
+            : { ...result.verwerkt, resultaat: resultaten.verwerkt },
         signalen,
       };
       parts.push(
@@ -367,7 +417,11 @@ export async function processMelding(
           subjectType: 'melding',
           subjectId: meldingId,
           correlationId: ctx.correlationId,
-          details: JSON.stringify({ status, inschrijvingen: inschrijvingIds.length }),
+          details: JSON.stringify({
+            status,
+            inschrijvingen: inschrijvingIds.length,
+            resultaten: resultaatWrites.aantal,
+          }),
         }),
       );
       await finish(trx, {

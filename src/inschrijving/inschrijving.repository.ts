@@ -8,6 +8,7 @@ import {
 } from 'kysely';
 import type { BpvState } from '../bpv/bpv.ts';
 import type { BpvErkenning, DB } from '../platform/db-schema.ts';
+import type { ResultaatState } from '../resultaat/resultaat.ts';
 import type {
   InschrijvingElders,
   InschrijvingState,
@@ -193,6 +194,7 @@ export type AllocatedIds = {
   inschrijving: string[];
   periode: string[];
   ondersteuning: string[];
+  resultaat: string[];
   bpv: string[];
 };
 
@@ -201,14 +203,16 @@ export function maxNieuw(melding: {
   inschrijvingen?: readonly { mutatie: string }[];
   periodes?: readonly { mutatie: string }[];
   extraOndersteuning?: readonly { mutatie: string }[];
+  resultaten?: readonly { mutatie: string }[];
   bpv?: readonly { mutatie: string }[];
-}): { inschrijving: number; periode: number; ondersteuning: number; bpv: number } {
+}): { inschrijving: number; periode: number; ondersteuning: number; resultaat: number; bpv: number } {
   const n = (rs: readonly { mutatie: string }[] | undefined) =>
     (rs ?? []).filter((r) => r.mutatie === 'toevoegen').length;
   return {
     inschrijving: n(melding.inschrijvingen),
     periode: n(melding.periodes),
     ondersteuning: n(melding.extraOndersteuning),
+    resultaat: n(melding.resultaten),
     bpv: n(melding.bpv),
   };
 }
@@ -231,7 +235,7 @@ export function buildVersieInserts(
     nieuw: readonly InschrijvingState[];
     ids: AllocatedIds;
   },
-): { parts: WritePart[]; inschrijvingIds: string[] } {
+): { parts: WritePart[]; inschrijvingIds: string[]; inschrijvingIdByNummer: Map<string, string> } {
   const { persoonId, brin, meldingId, ts } = args;
   const ids = {
     i: [...args.ids.inschrijving],
@@ -255,6 +259,12 @@ export function buildVersieInserts(
   const bpvIdentities: { id: string; inschrijvingId: string; bpvVolgnummer: string }[] = [];
   const bpvVersies: Insertable<DB['bpvVersie']>[] = [];
   const inschrijvingIds: string[] = [];
+  const inschrijvingIdByNummer = new Map<string, string>();
+  for (const s of args.nieuw) {
+    if (s.inschrijvingId !== undefined) {
+      inschrijvingIdByNummer.set(s.inschrijvingsvolgnummer, s.inschrijvingId);
+    }
+  }
   const base = { registeredFrom: ts, registeredUntil: null, meldingId };
 
   for (const s of args.nieuw.filter(changed)) {
@@ -267,6 +277,7 @@ export function buildVersieInserts(
         brin,
         inschrijvingsvolgnummer: s.inschrijvingsvolgnummer,
       });
+      inschrijvingIdByNummer.set(s.inschrijvingsvolgnummer, inschrijvingId);
     }
     inschrijvingIds.push(inschrijvingId);
     if (s.mutatie) {
@@ -409,7 +420,7 @@ export function buildVersieInserts(
   if (bpvVersies.length > 0) {
     parts.push(trx.insertInto('bpvVersie').values(bpvVersies));
   }
-  return { parts, inschrijvingIds };
+  return { parts, inschrijvingIds, inschrijvingIdByNummer };
 }
 
 /**
@@ -447,6 +458,8 @@ export type PersoonState = {
   /** Ids allocated from the sequences for identity rows this melding may create (unused ones are gaps). */
   ids: AllocatedIds;
   huidig: InschrijvingState[];
+  /** The person's resultaten at this BRIN (current versions, verwijderde included: their identity is reused). */
+  resultaten: ResultaatState[];
   elders: InschrijvingElders[];
   gegevens: Record<string, string | null> & { id: string };
   heeftGegevens: boolean;
@@ -488,6 +501,27 @@ type JsonInschrijving = {
   }[];
 };
 
+type JsonResultaat = {
+  id: string;
+  nr: string;
+  s: ResultaatState['soort'];
+  i: string | null;
+  d: string | null;
+  oc: string | null;
+  dr: string | null;
+  ib: boolean | null;
+  c: string | null;
+  u: ResultaatState['uitslag'];
+  ce: boolean | null;
+  ec: string | null;
+  vr: string | null;
+  ci: string | null;
+  cc: string | null;
+  vi: string | null;
+  vc: string | null;
+  x: boolean;
+};
+
 /**
  * Loads the person (by BSN or onderwijsnummer), its inschrijvingen at `brin` with their current periodes and
  * extra ondersteuning, the dates of its enrolments elsewhere and its current delivered data, as JSON in ONE
@@ -497,7 +531,7 @@ export async function loadPersoonState(
   trx: Transaction<DB>,
   pgn: { bsn: string | null; onderwijsnummer: string | null },
   brin: string,
-  allocate: { inschrijving: number; periode: number; ondersteuning: number; bpv?: number },
+  allocate: { inschrijving: number; periode: number; ondersteuning: number; resultaat: number; bpv?: number },
 ): Promise<PersoonState> {
   const { rows } = await sql<{
     ts: string;
@@ -506,8 +540,10 @@ export async function loadPersoonState(
     idsInschrijving: string[];
     idsPeriode: string[];
     idsOndersteuning: string[];
+    idsResultaat: string[];
     idsBpv: string[];
     huidig: JsonInschrijving[] | null;
+    resultaten: JsonResultaat[] | null;
     elders: { d: string; e: string }[] | null;
     gegevens: (Record<string, string | null> & { id: string }) | null;
   }>`
@@ -532,6 +568,18 @@ export async function loadPersoonState(
       array(select nextval('inschrijvingsperiode_id_seq')::text from generate_series(1, ${allocate.periode}::int)) as ids_periode,
       array(select nextval('extra_ondersteuning_id_seq')::text
             from generate_series(1, ${allocate.ondersteuning}::int)) as ids_ondersteuning,
+      array(select nextval('resultaat_id_seq')::text from generate_series(1, ${allocate.resultaat}::int)) as ids_resultaat,
+      (select json_agg(json_build_object(
+          'id', r.id::text, 'nr', r.resultaatvolgnummer, 's', r.soort,
+          'i', case when v.diploma_id is null then ins.inschrijvingsvolgnummer end, 'd', d.resultaatvolgnummer,
+          'oc', v.opleidingcode, 'dr', v.datum_resultaat, 'ib', v.indicatie_bekostigbaar, 'c', v.code, 'u', v.uitslag,
+          'ce', v.certificaat, 'ec', v.eindcijfer, 'vr', v.vrijstelling, 'ci', v.cijfer_ie, 'cc', v.cijfer_ce,
+          'vi', v.vrijstelling_ie, 'vc', v.vrijstelling_ce, 'x', v.verwijderd) order by r.id)
+        from resultaat r
+        join resultaat_versie v on v.resultaat_id = r.id and v.registered_until is null
+        join inschrijving ins on ins.id = v.inschrijving_id
+        left join resultaat d on d.id = v.diploma_id
+        where r.persoon_id = (select id from p) and r.brin = ${brin}) as resultaten,
       array(select nextval('bpv_id_seq')::text from generate_series(1, ${allocate.bpv ?? 0}::int)) as ids_bpv,
       (select json_agg(json_build_object(
           'id', i.id::text, 'nr', i.inschrijvingsvolgnummer, 'di', i.datum_inschrijving,
@@ -575,6 +623,7 @@ export async function loadPersoonState(
       inschrijving: row.idsInschrijving,
       periode: row.idsPeriode,
       ondersteuning: row.idsOndersteuning,
+      resultaat: row.idsResultaat,
       bpv: row.idsBpv,
     },
     huidig: (row.huidig ?? []).map((i) => ({
@@ -619,8 +668,29 @@ export async function loadPersoonState(
           verwijderd: b.x,
         }),
       ),
-      // The resultaten register does not exist yet (issue 5 adds its count here).
+      // The current BPV count; the resultaten count depends on the melding (a melding may delete the
+      // resultaten first) and is set by the service (countResultatenPerInschrijving).
       afhankelijken: { bpv: i.b.filter((b) => !b.x).length, resultaten: 0 },
+    })),
+    resultaten: (row.resultaten ?? []).map((r) => ({
+      resultaatId: r.id,
+      resultaatvolgnummer: r.nr,
+      soort: r.s,
+      inschrijvingsvolgnummer: r.i,
+      resultaatvolgnummerDiploma: r.d,
+      opleidingcode: r.oc,
+      datumResultaat: r.dr,
+      indicatieBekostigbaar: r.ib,
+      code: r.c,
+      uitslag: r.u,
+      certificaat: r.ce,
+      eindcijfer: r.ec,
+      vrijstelling: r.vr,
+      cijferIe: r.ci,
+      cijferCe: r.cc,
+      vrijstellingIe: r.vi,
+      vrijstellingCe: r.vc,
+      verwijderd: r.x,
     })),
     elders: (row.elders ?? []).map((e) => ({ datumInschrijving: e.d, einde: e.e })),
     gegevens: row.gegevens ?? { id: '' },

@@ -170,6 +170,39 @@ export type ExtraOndersteuningVersieTable = {
   meldingId: Ref;
 };
 
+export type ResultaatTable = {
+  id: Generated<string>;
+  persoonId: Ref;
+  brin: string;
+  resultaatvolgnummer: string;
+  soort: 'DIP' | 'AMO' | 'GEO' | 'KZD';
+  createdAt: Generated<string>;
+};
+
+export type ResultaatVersieTable = {
+  id: Generated<string>;
+  resultaatId: Ref;
+  inschrijvingId: Ref;
+  diplomaId: Ref | null;
+  opleidingcode: string | null;
+  datumResultaat: DateString | null;
+  indicatieBekostigbaar: boolean | null;
+  code: string | null;
+  uitslag: 'Behaald' | 'Niet behaald' | null;
+  certificaat: boolean | null;
+  eindcijfer: string | null;
+  vrijstelling: string | null;
+  cijferIe: string | null;
+  cijferCe: string | null;
+  vrijstellingIe: string | null;
+  vrijstellingCe: string | null;
+  verwijderd: boolean;
+  mutatie: Mutatie;
+  registeredFrom: string;
+  registeredUntil: string | null;
+  meldingId: Ref;
+};
+
 export type BpvTable = {
   id: Generated<string>;
   inschrijvingId: Ref;
@@ -268,6 +301,8 @@ export type DB = {
   inschrijvingsperiodeVersie: InschrijvingsperiodeVersieTable;
   extraOndersteuning: ExtraOndersteuningTable;
   extraOndersteuningVersie: ExtraOndersteuningVersieTable;
+  resultaat: ResultaatTable;
+  resultaatVersie: ResultaatVersieTable;
   bpv: BpvTable;
   bpvVersie: BpvVersieTable;
   signaal: SignaalTable;
