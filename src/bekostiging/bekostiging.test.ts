@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { BpvState } from '../bpv/bpv.ts';
 import type { InschrijvingState } from '../inschrijving/inschrijving.ts';
+import type { ResultaatState } from '../resultaat/resultaat.ts';
 import { BEKOSTIGING_SIGNALEN } from './bekostiging.signalen.ts';
 import {
   affectedTeldata,
@@ -22,6 +23,7 @@ import {
   sumBekostigingstotalen,
   sumDeelnemerswaarde,
   toBekostigingBpvs,
+  toBekostigingDiplomas,
   toBekostigingInschrijving,
   verblijfsjaarfactor,
 } from './bekostiging.ts';
@@ -874,6 +876,52 @@ describe('BPV facts from the register', () => {
   it('no BPV list loaded is not the same as no BPV', () => {
     expect(toBekostigingBpvs(state())).toBeUndefined();
     expect(toBekostigingBpvs(state([]))).toEqual([]);
+  });
+});
+
+describe('diplomas from the register', () => {
+  const resultaat = (r: Partial<ResultaatState>): ResultaatState => ({
+    resultaatvolgnummer: 'R1',
+    soort: 'DIP',
+    inschrijvingsvolgnummer: '1',
+    resultaatvolgnummerDiploma: null,
+    opleidingcode: '25078',
+    datumResultaat: '2024-06-30',
+    indicatieBekostigbaar: true,
+    code: null,
+    uitslag: null,
+    certificaat: null,
+    eindcijfer: null,
+    vrijstelling: null,
+    cijferIe: null,
+    cijferCe: null,
+    vrijstellingIe: null,
+    vrijstellingCe: null,
+    verwijderd: false,
+    ...r,
+  });
+
+  it('keeps current DIP records only, and a missing claim is N', () => {
+    const ds = toBekostigingDiplomas(
+      { brin: '91ZA', bekostigd: true },
+      [
+        resultaat({ resultaatId: 'r-1' }),
+        resultaat({ resultaatvolgnummer: 'R2', verwijderd: true }),
+        resultaat({ resultaatvolgnummer: 'K1', soort: 'KZD', opleidingcode: null }),
+        resultaat({ resultaatvolgnummer: 'R3', opleidingcode: '25100', indicatieBekostigbaar: null }),
+      ],
+      { feit: (r) => (r.resultaatId ? { soort: 'resultaat', id: r.resultaatId } : undefined) },
+    );
+    expect(ds.map((d) => [d.resultaatvolgnummer, d.indicatieBekostigbaar])).toEqual([
+      ['R1', true],
+      ['R3', false],
+    ]);
+    expect(ds[0]?.feit).toEqual({ soort: 'resultaat', id: 'r-1' });
+    const statussen = deriveDiplomastatussen(ds, KWALIFICATIES);
+    expect(statussen.map((x) => [x.bijdrageDiplomawaarde, x.signalen[0]?.code])).toEqual([
+      [3, 'D00'],
+      [0, 'D02'],
+    ]);
   });
 });
 

@@ -2,6 +2,7 @@ import type { BpvState } from '../bpv/bpv.ts';
 import type { InschrijvingState, PeriodeState } from '../inschrijving/inschrijving.ts';
 import type { Datum } from '../platform/dates.ts';
 import type { Referentie } from '../referentie/referentie.ts';
+import type { ResultaatState } from '../resultaat/resultaat.ts';
 import { type BekostigingSignaal, signaal } from './bekostiging.signalen.ts';
 
 /**
@@ -969,6 +970,41 @@ export function deriveDiplomastatussen(
     }
   }
   return diplomas.map((d) => statussen.get(d)).filter((s): s is Diplomastatus => s !== undefined);
+}
+
+/**
+ * Maps the diplomas the register holds for a person at one institution (`ResultaatState` of issue 5, soort DIP)
+ * onto the facts the diploma rules read: removed ones and those without opleidingcode or date are left out; a
+ * missing claim counts as N. `examendeelnemer` gives, per resultaatvolgnummer, the examendeelnemer facts when the
+ * diploma was obtained on an EX inschrijving.
+ */
+export function toBekostigingDiplomas(
+  instelling: { brin: string; bekostigd: boolean },
+  resultaten: readonly ResultaatState[],
+  opties: {
+    feit?: (r: ResultaatState) => FeitRef | undefined;
+    examendeelnemer?: (r: ResultaatState) => BekostigingDiploma['examendeelnemer'];
+  } = {},
+): BekostigingDiploma[] {
+  const result: BekostigingDiploma[] = [];
+  for (const r of resultaten) {
+    if (r.soort !== 'DIP' || r.verwijderd || r.opleidingcode === null || r.datumResultaat === null) {
+      continue;
+    }
+    const feit = opties.feit?.(r);
+    const ex = opties.examendeelnemer?.(r);
+    result.push({
+      ...(feit ? { feit } : {}),
+      resultaatvolgnummer: r.resultaatvolgnummer,
+      brin: instelling.brin,
+      instellingBekostigd: instelling.bekostigd,
+      opleidingcode: r.opleidingcode,
+      datumBehaald: r.datumResultaat,
+      indicatieBekostigbaar: r.indicatieBekostigbaar ?? false,
+      ...(ex ? { examendeelnemer: ex } : {}),
+    });
+  }
+  return result;
 }
 
 /** True when 3 consecutive 1 Octobers after `van` and before `tot` had no enrolment (DOMAIN.md §8.6). */
