@@ -54,6 +54,8 @@ async function start(env: Record<string, string>): Promise<Server> {
       REFERENCE_DATA: SYNTHETIC_REFERENCE_DATA,
       LOG_LEVEL: 'warn',
       AUTH_SECRET: SECRET,
+      // The embedded SBB simulator on a port of the OS's choosing: 8091 may be taken by another run.
+      SBB_SIM_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
