@@ -117,15 +117,20 @@ if (sbbUrl === undefined) {
     .filter((k) => k.soort === 'kwalificatie' && (k.geldigTot === null || k.geldigTot >= vandaag))
     .map((k) => k.crebo)
     .sort();
-  sbbSim = await startSbbSim({
-    leerbedrijven: generateLeerbedrijven({
-      seed: 1,
-      aantal: 2000,
-      locaties: readLocaties(path.join(config.referenceData, 'mbo_opleidingsaanbod_locaties_2015.csv')),
-      crebos,
-      peildatum: vandaag,
-    }),
-    port: config.sbbSimPort,
+  const leerbedrijven = generateLeerbedrijven({
+    seed: 1,
+    aantal: 2000,
+    locaties: readLocaties(path.join(config.referenceData, 'mbo_opleidingsaanbod_locaties_2015.csv')),
+    crebos,
+    peildatum: vandaag,
+  });
+  // The configured port; when the default one is taken (another register runs), any free port.
+  sbbSim = await startSbbSim({ leerbedrijven, port: config.sbbSimPort }).catch(async (error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || config.sbbSimPortGekozen) {
+      throw error;
+    }
+    say(`SBB: poort ${config.sbbSimPort} is bezet; de SBB-simulator kiest een vrije poort`);
+    return startSbbSim({ leerbedrijven, port: 0 });
   });
   sbbUrl = sbbSim.url;
   say(
@@ -214,6 +219,4 @@ if (brpSimulator) {
     `BRP-simulator: spontane mutatie met curl -X POST ${brpSimulator.url}/_sim/mutaties -d '{"burgerservicenummer":"999995145","soort":"overlijden","datum":"2026-10-01"}'`,
   );
 }
-say(
-  `speel een schooljaar: npm run sis -- --url http://127.0.0.1:${port} --studenten 300 --sbb-url ${sbbUrl}`,
-);
+say(`speel een schooljaar: npm run sis -- --url http://127.0.0.1:${port} --studenten 300`);

@@ -22,7 +22,7 @@ import {
 
 const USAGE = `Gebruik: npm run sis -- --url <basis-url> --studenten <aantal> [--instellingen <k>] [--seed <s>]
                       [--concurrency <c>] [--schooljaar <jjjj>] [--vandaag <jjjj-mm-dd>] [--referentie <map>]
-                      [--sbb-url <url>] [--json]
+                      [--sbb-url <url>] [--zonder-bpv] [--json]
 
   --url           basis-URL van het register, bv. http://127.0.0.1:8080
   --studenten     aantal studenten (personen) in het schooljaar
@@ -35,7 +35,9 @@ const USAGE = `Gebruik: npm run sis -- --url <basis-url> --studenten <aantal> [-
   --brp           CSV met BRP-testpersonen die als eerste worden ingeschreven
                   (standaard de GBA-V-testset in ../shared/data, als die er is)
   --zonder-brp    alleen synthetische personen (geen BRP-testpersonen)
-  --sbb-url       SBB(-simulator): de SIS levert BPV bij diens leerbedrijven (zonder: geen BPV)
+  --sbb-url       SBB(-simulator) rechtstreeks; zonder deze optie zoekt de SIS leerplaatsen via het register
+                  (GET /koppelvlak/v1/leerplaatsen), zoals een SIS dat doet
+  --zonder-bpv    geen BPV leveren
   --json          laatste regel van stdout is de samenvatting als JSON`;
 
 function fail(message: string): never {
@@ -72,6 +74,7 @@ function parse() {
         brp: { type: 'string' },
         'zonder-brp': { type: 'boolean', default: false },
         'sbb-url': { type: 'string' },
+        'zonder-bpv': { type: 'boolean' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -143,6 +146,7 @@ const summary = await runSis({
   catalogus,
   onProgress,
   ...(values['sbb-url'] ? { sbbUrl: values['sbb-url'] } : {}),
+  leerplaatsenViaRegister: values['zonder-bpv'] !== true,
 });
 if (tty) {
   process.stderr.write('\n');

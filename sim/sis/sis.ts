@@ -73,6 +73,8 @@ export type RunOptions = Readonly<{
   brpPersonen?: readonly PersoonInput[];
   /** SBB (simulator) base URL: its leerbedrijven make the BPV the SIS delivers; without it no BPV. */
   sbbUrl?: string;
+  /** Without sbbUrl: find BPV places through the register's white-label search (the CLI does; tests opt in). */
+  leerplaatsenViaRegister?: boolean;
 }>;
 
 /** The leerbedrijven of the SBB simulator (`GET /leerplaatsen`): what the SIS chooses BPV places from. */
@@ -83,6 +85,30 @@ export async function fetchLeerbedrijven(sbbUrl: string): Promise<SimLeerbedrijf
   }
   const body = (await res.json()) as { leerbedrijven: SimLeerbedrijf[] };
   return body.leerbedrijven.sort((a, b) => (a.leerbedrijfId < b.leerbedrijfId ? -1 : 1));
+}
+
+/**
+ * The leerplaatsen through the register's white-label route (`GET /koppelvlak/v1/leerplaatsen`), as an
+ * institution's SIS finds them. Undefined (no BPV) when the register has no SBB connection.
+ */
+export async function fetchLeerplaatsenViaRegister(
+  url: string,
+  token: string,
+): Promise<SimLeerbedrijf[] | undefined> {
+  try {
+    const res = await fetch(new URL('/koppelvlak/v1/leerplaatsen', url), {
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+      signal: AbortSignal.timeout(60_000),
+    });
+    if (!res.ok) {
+      await res.body?.cancel();
+      return undefined;
+    }
+    const body = (await res.json()) as { leerbedrijven: SimLeerbedrijf[] };
+    return body.leerbedrijven.sort((a, b) => (a.leerbedrijfId < b.leerbedrijfId ? -1 : 1));
+  } catch {
+    return undefined;
+  }
 }
 
 /** What one POST came back with. */
@@ -235,6 +261,15 @@ export async function runSis(options: RunOptions): Promise<SisSummary> {
   const seed = options.seed ?? 1;
   const schooljaar = options.schooljaar ?? currentSchooljaar();
   const concurrency = Math.max(1, options.concurrency ?? 8);
+  const token = options.token ?? defaultToken();
+  const catalogus = options.catalogus ?? (options.scripts ? undefined : await loadSisCatalogus(schooljaar));
+  // BPV places: from SBB directly (--sbb-url), or through the register's white-label search, as a SIS would.
+  const leerbedrijven =
+    options.sbbUrl !== undefined
+      ? await fetchLeerbedrijven(options.sbbUrl)
+      : options.leerplaatsenViaRegister && catalogus?.instellingen[0]
+        ? await fetchLeerplaatsenViaRegister(options.url, await token(catalogus.instellingen[0].brin))
+        : undefined;
   const scripts =
     options.scripts ??
     generateSchooljaar({
@@ -242,12 +277,11 @@ export async function runSis(options: RunOptions): Promise<SisSummary> {
       instellingen: options.instellingen ?? 5,
       seed,
       schooljaar,
-      catalogus: options.catalogus ?? (await loadSisCatalogus(schooljaar)),
+      catalogus: catalogus ?? (await loadSisCatalogus(schooljaar)),
       ...(options.brpPersonen === undefined ? {} : { brpPersonen: options.brpPersonen }),
       ...(options.vandaag === undefined ? {} : { vandaag: options.vandaag }),
-      ...(options.sbbUrl === undefined ? {} : { leerbedrijven: await fetchLeerbedrijven(options.sbbUrl) }),
+      ...(leerbedrijven === undefined ? {} : { leerbedrijven }),
     } satisfies GenerateOptions);
-  const token = options.token ?? defaultToken();
   const endpoint = new URL(MELDINGEN_PATH, options.url);
   const timeoutMs = options.timeoutMs ?? 60_000;
   const poster = createPoster(options.url, Math.max(1, options.concurrency ?? 8));

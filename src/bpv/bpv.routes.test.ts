@@ -426,6 +426,25 @@ describe('BPV over HTTP, with the SBB simulator', () => {
     expect(down.json()).toMatchObject({ code: 'sbb.niet-beschikbaar' });
   });
 
+  it('white label: a SIS searches leerplaatsen at SBB through the register', async () => {
+    const alle = await get('/koppelvlak/v1/leerplaatsen');
+    expect(alle.statusCode, alle.body).toBe(200);
+    const ids = (alle.json() as { leerbedrijven: { leerbedrijfId: string }[] }).leerbedrijven.map(
+      (l) => l.leerbedrijfId,
+    );
+    expect(ids).toEqual(expect.arrayContaining([ERKEND, NIET_ERKEND]));
+    const perCrebo = await get('/koppelvlak/v1/leerplaatsen?crebo=25150');
+    expect(perCrebo.statusCode).toBe(200);
+    expect((perCrebo.json() as { leerbedrijven: unknown[] }).leerbedrijven.length).toBeLessThanOrEqual(
+      ids.length,
+    );
+    expect((await get('/koppelvlak/v1/leerplaatsen?crebo=abc')).statusCode).toBe(400);
+    sbb.setModus('down');
+    const down = await get('/koppelvlak/v1/leerplaatsen');
+    sbb.setModus('normaal');
+    expect(down.statusCode).toBe(503);
+  });
+
   it('SBB slow: the client times out and the melding is still accepted with 936', async () => {
     sbb.setModus('traag', 1500);
     const res = await post(bblMetBpv({ leerbedrijfId: ERKEND }));

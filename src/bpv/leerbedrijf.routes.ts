@@ -43,6 +43,28 @@ async function viaSbb<T>(call: () => Promise<T>): Promise<T> {
  */
 export function leerbedrijfRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
+    '/koppelvlak/v1/leerplaatsen',
+    {
+      schema: {
+        tags: ['leerbedrijven'],
+        summary:
+          'Zoeken leerplaats bij SBB: leerbedrijven die vandaag erkend zijn voor een opleiding (of alle)',
+        security,
+        querystring: Type.Object(
+          { crebo: Type.Optional(Type.String({ pattern: '^[0-9]{5}$' })) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => {
+      requireInstelling(await ctx.authenticate(request));
+      const { crebo } = request.query as { crebo?: string };
+      const sbb = sbbOf(ctx);
+      return { leerbedrijven: await viaSbb(() => sbb.zoekLeerplaatsen(crebo)) };
+    },
+  );
+
+  app.get(
     '/koppelvlak/v1/leerbedrijven',
     {
       schema: {

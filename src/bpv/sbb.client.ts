@@ -37,6 +37,8 @@ export type SbbClient = {
   verifieer(q: { leerbedrijfId: string; crebo: string; datum: Datum }): Promise<Verificatie | undefined>;
   /** Leveren BPV-gegevens: one BPV change with exactly the fields WOT 24f lid 10 allows. Throws when not accepted. */
   leverBpv(data: Record<string, unknown>): Promise<void>;
+  /** Zoeken leerplaats: leerbedrijven erkend for a crebo today (all when no crebo). Throws sbbNietBeschikbaar. */
+  zoekLeerplaatsen(crebo?: string): Promise<Leerbedrijf[]>;
   /** Mutatieservice: subscribe `url` (with a bearer token) to erkenning mutations. */
   abonneer(url: string, token?: string): Promise<void>;
 };
@@ -88,6 +90,21 @@ export function createSbbClient(opts: {
     return { status: res.status, body: text.length > 0 ? (JSON.parse(text) as unknown) : undefined };
   }
 
+  /** A search returns many leerbedrijven: give it more time than a single look-up. */
+  async function getLang(path: string): Promise<{ status: number; body: unknown }> {
+    let res: Response;
+    try {
+      res = await fetch(`${base}${path}`, {
+        signal: AbortSignal.timeout(Math.max(timeoutMs, 30_000)),
+        headers: { accept: 'application/json' },
+      });
+    } catch (error) {
+      throw sbbNietBeschikbaar(`SBB niet bereikbaar: ${String(error)}`);
+    }
+    const text = await res.text();
+    return { status: res.status, body: text.length > 0 ? (JSON.parse(text) as unknown) : undefined };
+  }
+
   async function post(path: string, body: unknown): Promise<void> {
     let res: Response;
     try {
@@ -126,6 +143,15 @@ export function createSbbClient(opts: {
         pauseUntil = now() + pauseMs;
         return { status: 'niet-beschikbaar', reden: String(error) };
       }
+    },
+    async zoekLeerplaatsen(crebo) {
+      const { status, body } = await getLang(
+        `/leerplaatsen${crebo ? `?crebo=${encodeURIComponent(crebo)}` : ''}`,
+      );
+      if (status !== 200) {
+        throw sbbNietBeschikbaar(`SBB antwoordde ${status}`);
+      }
+      return (body as { leerbedrijven: Leerbedrijf[] }).leerbedrijven;
     },
     async identificeer(q) {
       const params = new URLSearchParams({ postcode: q.postcode });

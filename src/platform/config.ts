@@ -25,6 +25,8 @@ export type Config = Readonly<{
   sbbUrl: string | undefined;
   sbbTimeoutMs: number;
   sbbSimPort: number;
+  /** Whether SBB_SIM_PORT was set (then a taken port is an error, not a reason to pick another). */
+  sbbSimPortGekozen: boolean;
 }>;
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -75,5 +77,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sbbUrl: env.SBB_URL || undefined,
     sbbTimeoutMs: parsePort(env.SBB_TIMEOUT_MS, 2000),
     sbbSimPort: parsePort(env.SBB_SIM_PORT, 8091),
+    sbbSimPortGekozen: Boolean(env.SBB_SIM_PORT),
   });
 }
