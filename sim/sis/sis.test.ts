@@ -310,9 +310,13 @@ describe('cli', () => {
     fake = await startFakeRegister(new Set());
     const cli = path.join(import.meta.dirname, 'cli.ts');
     const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      const child = spawn(process.execPath, [cli, '--url', fake?.url ?? '', '--studenten', '25', '--json'], {
-        env: { ...process.env, AUTH_SECRET: 'test-secret-for-the-sis-cli' },
-      });
+      const child = spawn(
+        process.execPath,
+        [cli, '--url', fake?.url ?? '', '--studenten', '25', '--zonder-bpv', '--json'],
+        {
+          env: { ...process.env, AUTH_SECRET: 'test-secret-for-the-sis-cli' },
+        },
+      );
       let out = '';
       child.stdout.on('data', (chunk) => {
         out += String(chunk);

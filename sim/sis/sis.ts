@@ -98,7 +98,7 @@ export async function fetchLeerplaatsenViaRegister(
   try {
     const res = await fetch(new URL('/koppelvlak/v1/leerplaatsen', url), {
       headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
-      signal: AbortSignal.timeout(60_000),
+      signal: AbortSignal.timeout(20_000),
     });
     if (!res.ok) {
       await res.body?.cancel();
