@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { meldingRoutes } from './aanlevering/melding.routes.ts';
 import type { IntakeDeps } from './aanlevering/melding.service.ts';
+import { bekostigingRoutes } from './bekostiging/bekostiging.routes.ts';
 import { leerbedrijfRoutes } from './bpv/leerbedrijf.routes.ts';
 import { persoonRoutes } from './persoon/persoon.routes.ts';
 import { type Actor, createAuthenticator } from './platform/auth.ts';
@@ -296,5 +297,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   referentieRoutes(app, ctx, deps.referentie);
   resultaatRoutes(app, ctx);
   leerbedrijfRoutes(app, ctx);
+  bekostigingRoutes(app, ctx, deps.referentie);
   return app;
 }

@@ -1,0 +1,200 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bpvRecord, bsn, inschrijvingMelding, wijzigMelding } from '../../test/factories.ts';
+import { createTestApp, type TestApp } from '../../test/test-app.ts';
+import type { Melding } from '../aanlevering/melding.schema.ts';
+
+type Status = {
+  inschrijvingId: string;
+  bekendOp: string | null;
+  status: {
+    bekostigbaar: boolean;
+    statusBepaling: string;
+    indicatieBekostigbaar: boolean | null;
+    bblBolFactor: number | null;
+    prijsfactor: number | null;
+    bijdrage: number | null;
+    signalen: { code: string; parameters: { naam: string; waarde: string }[] }[];
+    gebruikteFeiten: { soort: string; id: string; versie?: string }[];
+  };
+};
+type Totalen = {
+  teldata: { teldatum: string; inschrijvingen: number; bekostigd: number; gewogen: number }[];
+  correctiefactor?: { bekostigingsjaar: number; waarde: number | null };
+};
+
+/** Leveren bekostigingsstatus over HTTP, on the real app and a real database (clock 2026-09-15). */
+describe('bekostigingsstatus for the institution', () => {
+  let t: TestApp;
+  let token: string;
+  let loc: string;
+  let n = 700;
+  beforeAll(async () => {
+    t = await createTestApp();
+    token = await t.token('instelling:91ZA');
+    loc = t.locatie('91ZA');
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const post = async (body: unknown) => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/koppelvlak/v1/meldingen',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      payload: JSON.stringify(body),
+    });
+    expect(res.statusCode, res.body).toBe(200);
+  };
+  const get = (url: string, tok = token) =>
+    t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${tok}` } });
+
+  /** Delivers a fresh student and returns the person and the register's inschrijving id. */
+  async function student(
+    o: { leertraject?: 'BOL' | 'BBL'; indicatieBekostigbaar?: 'J' | 'N'; bpv?: boolean } = {},
+  ): Promise<{ persoon: Melding['persoon']; id: string }> {
+    const m = inschrijvingMelding({
+      bsn: bsn(n++),
+      onderwijslocatie: loc,
+      leertraject: o.leertraject ?? 'BOL',
+      indicatieBekostigbaar: o.indicatieBekostigbaar ?? 'J',
+      geboortedatum: '2004-03-01',
+    });
+    await post(o.bpv ? { ...m, bpv: [bpvRecord({ leerbedrijfId: '111111111' })] } : m);
+    const row = await t.database.db
+      .selectFrom('inschrijving as i')
+      .innerJoin('persoon as p', 'p.id', 'i.persoonId')
+      .select('i.id')
+      .where('p.bsn', '=', m.persoon.burgerservicenummer ?? '')
+      .executeTakeFirstOrThrow();
+    return { persoon: m.persoon, id: row.id };
+  }
+  const status = async (id: string, query: string, tok = token) => {
+    const res = await get(`/koppelvlak/v1/bekostiging/inschrijvingen/${id}?${query}`, tok);
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json() as Status;
+  };
+  const codes = (s: Status) => s.status.signalen.map((x) => x.code);
+  /** The database's clock as an ISO instant (the recorded time of versions comes from it). */
+  const dbNu = async () => {
+    const r = await sql<{
+      ms: string;
+    }>`select (extract(epoch from clock_timestamp()) * 1000)::bigint::text as ms`.execute(t.database.db);
+    return new Date(Number(r.rows[0]?.ms) + 1).toISOString();
+  };
+
+  it('explains a BOL student on 1 October: bekostigbaar, factor 1, with the facts and versions used', async () => {
+    const { id } = await student();
+    const s = await status(id, 'teldatum=2026-10-01');
+    expect(s.status).toMatchObject({
+      bekostigbaar: true,
+      statusBepaling: 'V',
+      indicatieBekostigbaar: true,
+      bblBolFactor: 1,
+      prijsfactor: 1,
+      bijdrage: 1,
+    });
+    expect(codes(s)).toContain('B00');
+    const soorten = s.status.gebruikteFeiten.map((f) => f.soort);
+    expect(soorten).toEqual(expect.arrayContaining(['inschrijving', 'periode', 'instelling']));
+    expect(s.status.gebruikteFeiten.find((f) => f.soort === 'inschrijving')).toMatchObject({
+      id,
+      versie: expect.stringMatching(/^[0-9]+$/),
+    });
+    // before the enrolment began it does not count
+    const eerder = await status(id, 'teldatum=2026-02-01');
+    expect(eerder.status.bekostigbaar).toBe(false);
+    expect(codes(eerder)).toContain('B01');
+  });
+
+  it('says niet bekostigbaar with signal B04 and its parameters for indicatie N', async () => {
+    const { id } = await student({ indicatieBekostigbaar: 'N' });
+    const s = await status(id, 'teldatum=2026-10-01');
+    expect(s.status).toMatchObject({ bekostigbaar: false, indicatieBekostigbaar: false, bijdrage: 0 });
+    const b04 = s.status.signalen.find((x) => x.code === 'B04');
+    expect(b04?.parameters.length).toBeGreaterThan(0);
+  });
+
+  it('shows a retroactive change: the old answer as known then, the new one now', async () => {
+    const { persoon, id } = await student();
+    const toen = await dbNu();
+    await post(
+      wijzigMelding(persoon, {
+        periodes: [
+          {
+            mutatie: 'wijzigen',
+            inschrijvingsvolgnummer: '1',
+            datumBegin: '2026-09-14',
+            indicatieBekostigbaar: 'N',
+          },
+        ],
+      }),
+    );
+    const daarna = await dbNu();
+
+    const oud = await status(id, `teldatum=2026-10-01&bekendOp=${encodeURIComponent(toen)}`);
+    expect(oud.bekendOp).toBe(toen);
+    expect(oud.status.bekostigbaar).toBe(true);
+    const nieuw = await status(id, `teldatum=2026-10-01&bekendOp=${encodeURIComponent(daarna)}`);
+    expect(nieuw.status.bekostigbaar).toBe(false);
+    expect(codes(nieuw)).toContain('B04');
+    const nu = await status(id, 'teldatum=2026-10-01');
+    expect(nu.status.bekostigbaar).toBe(false);
+    // the periode facts used are different recorded versions
+    const periodeVersie = (s: Status) => s.status.gebruikteFeiten.find((f) => f.soort === 'periode')?.versie;
+    expect(periodeVersie(oud)).not.toBe(periodeVersie(nieuw));
+
+    // before the student was delivered at all, the register knew no such inschrijving
+    const res = await get(
+      `/koppelvlak/v1/bekostiging/inschrijvingen/${id}?teldatum=2026-10-01&bekendOp=2020-01-01T00:00:00Z`,
+    );
+    expect(res.statusCode).toBe(404);
+  });
+
+  it('answers 404 to another institution and a Dutch problem for a day that is no teldatum', async () => {
+    const { id } = await student();
+    const ander = await get(
+      `/koppelvlak/v1/bekostiging/inschrijvingen/${id}?teldatum=2026-10-01`,
+      await t.token('instelling:91ZB'),
+    );
+    expect(ander.statusCode).toBe(404);
+    expect(ander.headers['content-type']).toMatch(/application\/problem\+json/);
+
+    const geen = await get(`/koppelvlak/v1/bekostiging/inschrijvingen/${id}?teldatum=2026-10-02`);
+    expect(geen.statusCode).toBe(400);
+    expect(geen.json()).toMatchObject({ code: 'bekostiging.geen-teldatum' });
+    expect((geen.json() as { detail: string }).detail).toMatch(/1 oktober of 1 februari/);
+    const totaal = await get('/koppelvlak/v1/bekostiging/totalen?teldatum=2026-03-01');
+    expect(totaal.statusCode).toBe(400);
+  });
+
+  it('totals count a BBL student 0.4 only with a POK concluded by 31 December, and give Cf for a funding year', async () => {
+    const totalen = async () => {
+      const res = await get('/koppelvlak/v1/bekostiging/totalen?teldatum=2026-10-01&teldatum=2027-02-01');
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as Totalen;
+    };
+    const voor = await totalen();
+    await student({ leertraject: 'BOL' });
+    const metPok = await student({ leertraject: 'BBL', bpv: true });
+    const zonderPok = await student({ leertraject: 'BBL' });
+    const na = await totalen();
+
+    const okt = (x: Totalen) => x.teldata.find((d) => d.teldatum === '2026-10-01');
+    expect((okt(na)?.inschrijvingen ?? 0) - (okt(voor)?.inschrijvingen ?? 0)).toBe(3);
+    expect((okt(na)?.bekostigd ?? 0) - (okt(voor)?.bekostigd ?? 0)).toBe(2);
+    expect((okt(na)?.gewogen ?? 0) - (okt(voor)?.gewogen ?? 0)).toBeCloseTo(1.4, 6);
+    expect(na.correctiefactor?.bekostigingsjaar).toBe(2028);
+    expect(na.correctiefactor?.waarde).not.toBeNull();
+
+    expect((await status(metPok.id, 'teldatum=2026-10-01')).status).toMatchObject({
+      bekostigbaar: true,
+      bblBolFactor: 0.4,
+      bijdrage: 0.4,
+    });
+    const zonder = await status(zonderPok.id, 'teldatum=2026-10-01');
+    expect(zonder.status.bekostigbaar).toBe(false);
+    expect(codes(zonder)).toContain('B07');
+  });
+});

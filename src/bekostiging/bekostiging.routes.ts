@@ -1,0 +1,170 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { requireInstelling } from '../aanlevering/terugkoppeling.service.ts';
+import type { AppContext } from '../app.ts';
+import { PROBLEMEN, plainJson } from '../platform/problem.schema.ts';
+import type { Referentie } from '../referentie/referentie.ts';
+import {
+  assertTeldatumParameter,
+  type BekostigingDeps,
+  explainInschrijving,
+  normaliseBekendOp,
+  totalenVoorTeldata,
+} from './bekostiging.service.ts';
+import { kwalificatiesFromReferentie } from './bekostiging.ts';
+
+const security = [{ bearer: [] }];
+
+const Teldatum = Type.String({
+  format: 'date',
+  description: 'Teldatum: 1 oktober of 1 februari (JJJJ-10-01 of JJJJ-02-01)',
+  examples: ['2026-10-01'],
+});
+const BekendOp = Type.Optional(
+  Type.String({
+    format: 'date-time',
+    description: 'Het antwoord zoals het register het op dit moment kende (standaard: nu)',
+    examples: ['2026-10-15T12:00:00Z'],
+  }),
+);
+
+const Signaal = Type.Object({
+  code: Type.String({ description: 'Stabiele code (B.. inschrijving, D.. diploma; ADR 0008)' }),
+  omschrijving: Type.String(),
+  gevolg: Type.Union([Type.Literal('telt'), Type.Literal('telt-niet'), Type.Literal('info')]),
+  artikel: Type.String(),
+  parameters: Type.Array(Type.Object({ naam: Type.String(), waarde: Type.String() })),
+});
+const Feit = Type.Object({
+  soort: Type.String(),
+  id: Type.String(),
+  versie: Type.Optional(Type.String({ description: 'Id van de geregistreerde versie (de _versie-rij)' })),
+});
+const Nullable = <T extends ReturnType<typeof Type.Number>>(t: T) => Type.Union([t, Type.Null()]);
+
+const StatusSchema = Type.Object(
+  {
+    inschrijvingId: Type.String(),
+    bekendOp: Type.Union([Type.String(), Type.Null()]),
+    status: Type.Object({
+      regelsVersie: Type.String(),
+      teldatum: Type.String({ format: 'date' }),
+      brin: Type.String(),
+      inschrijvingsvolgnummer: Type.String(),
+      statusBepaling: Type.Union([Type.Literal('V'), Type.Literal('D')], {
+        description: 'V voorlopig, D definitief',
+      }),
+      indicatieBekostigbaar: Type.Union([Type.Boolean(), Type.Null()], { description: 'De claim' }),
+      bekostigbaar: Type.Boolean({ description: 'De beslissing' }),
+      inschrijvingVoorCorrectiefactor: Type.Boolean(),
+      opleidingcode: Type.Union([Type.String(), Type.Null()]),
+      leertraject: Type.Union([Type.String(), Type.Null()]),
+      niveau: Nullable(Type.Number()),
+      bblBolFactor: Nullable(Type.Number()),
+      prijsfactor: Nullable(Type.Number()),
+      verblijfsjaar: Nullable(Type.Number()),
+      verblijfsjaarfactor: Nullable(Type.Number()),
+      bijdrage: Nullable(Type.Number({ description: 'Bijdrage aan de deelnemerswaarde' })),
+      bekostigingsrelevanteBpvs: Type.Array(Type.String()),
+      signalen: Type.Array(Signaal),
+      gebruikteFeiten: Type.Array(Feit),
+    }),
+  },
+  { description: 'De uitgelegde voorlopige bekostigingsstatus van één inschrijving op een teldatum' },
+);
+
+const TeldatumTotaalSchema = Type.Object({
+  teldatum: Type.String({ format: 'date' }),
+  inschrijvingen: Type.Integer(),
+  bekostigd: Type.Integer(),
+  gewogen: Type.Number({ description: 'Gewogen aantal (som van de bekende bijdragen)' }),
+  bijdrageOnbekend: Type.Integer(),
+  perSignaal: Type.Record(Type.String(), Type.Integer()),
+});
+const TotalenSchema = Type.Object(
+  {
+    regelsVersie: Type.String(),
+    bekendOp: Type.Union([Type.String(), Type.Null()]),
+    teldata: Type.Array(TeldatumTotaalSchema),
+    correctiefactor: Type.Optional(
+      Type.Object(
+        { bekostigingsjaar: Type.Integer(), waarde: Nullable(Type.Number()) },
+        { description: 'Alleen als 1 oktober en 1 februari van één bekostigingsjaar zijn gevraagd' },
+      ),
+    ),
+  },
+  { description: 'Aantallen en gewogen totalen per teldatum' },
+);
+
+/** Leveren bekostigingsstatus: an institution reads the provisional funding status of its own inschrijvingen. */
+export function bekostigingRoutes(app: FastifyInstance, ctx: AppContext, referentie: () => Referentie): void {
+  const deps = (): BekostigingDeps => {
+    const r = referentie();
+    return {
+      db: ctx.intake.database.db,
+      kwalificaties: kwalificatiesFromReferentie(r),
+      instellingBekostigd: (brin) => r.instellingen.get(brin)?.bekostigd ?? false,
+    };
+  };
+
+  app.get(
+    '/koppelvlak/v1/bekostiging/inschrijvingen/:inschrijvingId',
+    {
+      schema: {
+        tags: ['bekostiging'],
+        summary: 'De voorlopige bekostigingsstatus van één inschrijving op een teldatum, met redenen',
+        security,
+        params: Type.Object({ inschrijvingId: Type.String({ maxLength: 20 }) }),
+        querystring: Type.Object({ teldatum: Teldatum, bekendOp: BekendOp }, { additionalProperties: false }),
+        response: { 200: StatusSchema, ...PROBLEMEN },
+      },
+      ...plainJson,
+    },
+    async (request) => {
+      const brin = requireInstelling(await ctx.authenticate(request));
+      const q = request.query as { teldatum: string; bekendOp?: string };
+      return explainInschrijving(
+        deps(),
+        brin,
+        (request.params as { inschrijvingId: string }).inschrijvingId,
+        assertTeldatumParameter(q.teldatum),
+        normaliseBekendOp(q.bekendOp),
+      );
+    },
+  );
+
+  app.get(
+    '/koppelvlak/v1/bekostiging/totalen',
+    {
+      schema: {
+        tags: ['bekostiging'],
+        summary:
+          'Aantallen en gewogen totalen van mijn instelling per teldatum; met 1 oktober én 1 februari van één bekostigingsjaar ook de correctiefactor',
+        security,
+        querystring: Type.Object(
+          {
+            teldatum: Type.Array(Teldatum, {
+              minItems: 1,
+              maxItems: 2,
+              description: 'Eén of twee teldata (herhaal de parameter)',
+            }),
+            bekendOp: BekendOp,
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: TotalenSchema, ...PROBLEMEN },
+      },
+      ...plainJson,
+    },
+    async (request) => {
+      const brin = requireInstelling(await ctx.authenticate(request));
+      const q = request.query as { teldatum: string[]; bekendOp?: string };
+      return totalenVoorTeldata(
+        deps(),
+        brin,
+        q.teldatum.map(assertTeldatumParameter),
+        normaliseBekendOp(q.bekendOp),
+      );
+    },
+  );
+}

@@ -1,0 +1,305 @@
+import type { Kysely } from 'kysely';
+import type { InschrijvingState } from '../inschrijving/inschrijving.ts';
+import type { Datum } from '../platform/dates.ts';
+import type { DB } from '../platform/db-schema.ts';
+import { AppError } from '../platform/problem.ts';
+import {
+  type FeitenSet,
+  findInschrijving,
+  loadFeitenVoorPersonen,
+  pageInschrijvingIds,
+} from './bekostiging.repository.ts';
+import {
+  type BekostigingKwalificatie,
+  type Bekostigingsstatus,
+  bekostigingsjaar,
+  computeCorrectiefactor,
+  deriveBekostigingsstatus,
+  isTeldatum,
+  REGELS_VERSIE,
+  selectTellendeInschrijving,
+  type TeldatumTotaal,
+  toBekostigingBpvs,
+  toBekostigingInschrijving,
+} from './bekostiging.ts';
+
+/**
+ * Leveren bekostigingsstatus, computed on demand: the facts are loaded as the register knew them at `bekendOp`
+ * (default: now, the current versions), mapped onto the rules' input types and derived with the rules of
+ * `bekostiging.ts`. One person counts once on a teldatum across all institutions (WEB 2.2.2 lid 3), so a person's
+ * inschrijvingen elsewhere are read too, but only the asking institution's statuses are returned.
+ */
+
+export type BekostigingDeps = {
+  db: Kysely<DB>;
+  kwalificaties: ReadonlyMap<string, BekostigingKwalificatie>;
+  instellingBekostigd: (brin: string) => boolean;
+};
+
+export type StatusVanInschrijving = {
+  inschrijvingId: string;
+  persoonId: string;
+  status: Bekostigingsstatus;
+};
+
+const PAGINA = 500;
+
+/** Rejects anything but 1 October or 1 February, in Dutch (RFC 9457 via AppError). */
+export function assertTeldatumParameter(teldatum: string): Datum {
+  if (!isTeldatum(teldatum)) {
+    throw new AppError({
+      kind: 'invalid',
+      code: 'bekostiging.geen-teldatum',
+      title: 'Ongeldige teldatum',
+      detail: `${teldatum} is geen teldatum: een teldatum is 1 oktober of 1 februari (JJJJ-10-01 of JJJJ-02-01).`,
+    });
+  }
+  return teldatum;
+}
+
+/** Normalises `bekendOp` to an ISO instant (UTC). */
+export function normaliseBekendOp(bekendOp: string | undefined): string | undefined {
+  if (bekendOp === undefined) {
+    return undefined;
+  }
+  const d = new Date(bekendOp);
+  if (Number.isNaN(d.getTime())) {
+    throw new AppError({
+      kind: 'invalid',
+      code: 'bekostiging.bekend-op-ongeldig',
+      title: 'Ongeldig moment',
+      detail: `bekendOp '${bekendOp}' is geen tijdstip; gebruik bijvoorbeeld 2026-10-15T12:00:00Z.`,
+    });
+  }
+  return d.toISOString();
+}
+
+/** Derives the statuses of every inschrijving in `feiten` on `teldatum`, after the once-per-person choice. */
+export function deriveStatussen(
+  deps: BekostigingDeps,
+  feiten: FeitenSet,
+  teldatum: Datum,
+): StatusVanInschrijving[] {
+  const periodes = groupBy(feiten.periodes, (p) => p.inschrijvingId);
+  const bpvs = groupBy(feiten.bpvs, (b) => b.inschrijvingId);
+  const perPersoon = new Map<
+    string,
+    { row: FeitenSet['inschrijvingen'][number]; status: Bekostigingsstatus }[]
+  >();
+  for (const row of feiten.inschrijvingen) {
+    const eigenPeriodes = periodes.get(row.inschrijvingId) ?? [];
+    const eigenBpvs = bpvs.get(row.inschrijvingId) ?? [];
+    const state: InschrijvingState = {
+      inschrijvingId: row.inschrijvingId,
+      inschrijvingsvolgnummer: row.inschrijvingsvolgnummer,
+      datumInschrijving: row.datumInschrijving,
+      datumUitschrijvingGepland: row.datumUitschrijvingGepland,
+      datumUitschrijvingWerkelijk: row.datumUitschrijvingWerkelijk,
+      redenUitschrijving: row.redenUitschrijving,
+      verwijderd: row.verwijderd,
+      periodes: eigenPeriodes.map((p) => ({
+        periodeId: p.periodeId,
+        datumBegin: p.datumBegin,
+        opleidingcode: p.opleidingcode,
+        leertraject: p.leertraject,
+        niveau: p.niveau,
+        indicatieBekostigbaar: p.indicatieBekostigbaar,
+        onderwijslocatie: null,
+        onderwijsaanbieder: null,
+        locatiecodeVsv: null,
+        verwijderd: p.verwijderd,
+      })),
+      ondersteuning: [],
+      bpv: eigenBpvs.map((b) => ({
+        bpvId: b.bpvId,
+        bpvVolgnummer: b.bpvVolgnummer,
+        afsluitdatum: b.afsluitdatum,
+        datumBegin: b.datumBegin,
+        datumEindeGepland: b.datumEindeGepland,
+        datumEindeWerkelijk: b.datumEindeWerkelijk,
+        omvang: null,
+        leerbedrijfId: '',
+        opleidingcode: null,
+        codeKeuzedeel: null,
+        erkenning: null,
+        verwijderd: b.verwijderd,
+      })),
+    };
+    const periodeVersie = new Map(eigenPeriodes.map((p) => [p.periodeId, p.versieId]));
+    const bpvVersie = new Map(eigenBpvs.map((b) => [b.bpvId, b.versieId]));
+    const inschrijving = toBekostigingInschrijving(row.brin, state, {
+      inschrijving: { soort: 'inschrijving', id: row.inschrijvingId, versie: row.versieId },
+      periode: (p) =>
+        p.periodeId
+          ? { soort: 'periode', id: p.periodeId, versie: periodeVersie.get(p.periodeId) }
+          : undefined,
+    });
+    const bpvFeiten = toBekostigingBpvs(state, (b) =>
+      b.bpvId ? { soort: 'bpv', id: b.bpvId, versie: bpvVersie.get(b.bpvId) } : undefined,
+    );
+    const status = deriveBekostigingsstatus(
+      {
+        inschrijving,
+        instelling: {
+          feit: { soort: 'instelling', id: row.brin },
+          brin: row.brin,
+          bekostigd: deps.instellingBekostigd(row.brin),
+        },
+        kwalificaties: deps.kwalificaties,
+        ...(bpvFeiten ? { bpvs: bpvFeiten } : {}),
+      },
+      teldatum,
+    );
+    const lijst = perPersoon.get(row.persoonId) ?? [];
+    lijst.push({ row, status });
+    perPersoon.set(row.persoonId, lijst);
+  }
+  const result: StatusVanInschrijving[] = [];
+  for (const [persoonId, lijst] of perPersoon) {
+    const datum = new Map(lijst.map((x) => [x.status, x.row.datumInschrijving]));
+    const gekozen = selectTellendeInschrijving(
+      lijst.map((x) => x.status),
+      (s) => datum.get(s) ?? '9999-12-31',
+    );
+    gekozen.statussen.forEach((status, k) => {
+      const row = lijst[k]?.row;
+      if (row) {
+        result.push({ inschrijvingId: row.inschrijvingId, persoonId, status: { ...status, brin: row.brin } });
+      }
+    });
+  }
+  return result.sort((a, b) => Number(a.inschrijvingId) - Number(b.inschrijvingId));
+}
+
+/**
+ * The explained status of one of the institution's inschrijvingen on `teldatum`, as known at `bekendOp`. Another
+ * institution's inschrijving (or one not yet recorded then) is not found (404), so nothing leaks through ids.
+ */
+export async function explainInschrijving(
+  deps: BekostigingDeps,
+  brin: string,
+  inschrijvingId: string,
+  teldatum: Datum,
+  bekendOp?: string,
+): Promise<StatusVanInschrijving & { bekendOp: string | null }> {
+  const niet = () =>
+    new AppError({
+      kind: 'not-found',
+      code: 'bekostiging.inschrijving-onbekend',
+      title: 'Inschrijving niet gevonden',
+      detail: `Er is geen inschrijving ${inschrijvingId} van deze instelling${bekendOp ? ` bekend op ${bekendOp}` : ''}.`,
+    });
+  if (!/^[0-9]{1,18}$/.test(inschrijvingId)) {
+    throw niet();
+  }
+  const inschrijving = await findInschrijving(deps.db, inschrijvingId);
+  if (!inschrijving || inschrijving.brin !== brin) {
+    throw niet();
+  }
+  const feiten = await loadFeitenVoorPersonen(deps.db, [inschrijving.persoonId], bekendOp);
+  const gevonden = deriveStatussen(deps, feiten, teldatum).find((s) => s.inschrijvingId === inschrijvingId);
+  if (!gevonden) {
+    throw niet();
+  }
+  return { ...gevonden, bekendOp: bekendOp ?? null };
+}
+
+/** The statuses of all the institution's inschrijvingen on `teldatum`, page by page (keyset on the id). */
+export async function statussenVoorTeldatum(
+  deps: BekostigingDeps,
+  brin: string,
+  teldatum: Datum,
+  bekendOp?: string,
+  opPagina: (statussen: StatusVanInschrijving[]) => void = () => {},
+): Promise<void> {
+  let na: string | undefined;
+  for (;;) {
+    const page = await pageInschrijvingIds(deps.db, brin, {
+      limit: PAGINA,
+      ...(na !== undefined ? { na } : {}),
+      ...(bekendOp !== undefined ? { bekendOp } : {}),
+    });
+    if (page.length === 0) {
+      return;
+    }
+    const ids = new Set(page.map((r) => r.id));
+    const feiten = await loadFeitenVoorPersonen(
+      deps.db,
+      [...new Set(page.map((r) => r.persoonId))],
+      bekendOp,
+    );
+    opPagina(deriveStatussen(deps, feiten, teldatum).filter((s) => ids.has(s.inschrijvingId)));
+    na = page[page.length - 1]?.id;
+    if (page.length < PAGINA) {
+      return;
+    }
+  }
+}
+
+export type Totalen = {
+  regelsVersie: string;
+  bekendOp: string | null;
+  teldata: TeldatumTotaal[];
+  /** Cf (Uitvoeringsbesluit WEB 2.2.3 lid 6) when the 1 October and 1 February of one funding year were asked. */
+  correctiefactor?: { bekostigingsjaar: number; waarde: number | null };
+};
+
+/** Counts and weighted totals of the institution per teldatum, and Cf when both teldata of a funding year are asked. */
+export async function totalenVoorTeldata(
+  deps: BekostigingDeps,
+  brin: string,
+  teldata: readonly Datum[],
+  bekendOp?: string,
+): Promise<Totalen> {
+  const uniek = [...new Set(teldata)].sort();
+  const result: TeldatumTotaal[] = [];
+  for (const teldatum of uniek) {
+    const t: TeldatumTotaal = {
+      teldatum,
+      inschrijvingen: 0,
+      bekostigd: 0,
+      gewogen: 0,
+      bijdrageOnbekend: 0,
+      perSignaal: {},
+    };
+    await statussenVoorTeldatum(deps, brin, teldatum, bekendOp, (statussen) => {
+      for (const { status: s } of statussen) {
+        t.inschrijvingen++;
+        for (const x of s.signalen) {
+          t.perSignaal[x.code] = (t.perSignaal[x.code] ?? 0) + 1;
+        }
+        if (s.bekostigbaar) {
+          t.bekostigd++;
+          if (s.bijdrage === null) {
+            t.bijdrageOnbekend++;
+          } else {
+            t.gewogen += s.bijdrage;
+          }
+        }
+      }
+    });
+    t.gewogen = Math.round(t.gewogen * 1e6) / 1e6;
+    result.push(t);
+  }
+  const totalen: Totalen = { regelsVersie: REGELS_VERSIE, bekendOp: bekendOp ?? null, teldata: result };
+  const okt = result.find((t) => t.teldatum.endsWith('-10-01'));
+  const feb = result.find((t) => t.teldatum.endsWith('-02-01'));
+  if (okt && feb && bekostigingsjaar(okt.teldatum) === bekostigingsjaar(feb.teldatum)) {
+    totalen.correctiefactor = {
+      bekostigingsjaar: bekostigingsjaar(okt.teldatum),
+      waarde: computeCorrectiefactor(okt.gewogen, feb.gewogen),
+    };
+  }
+  return totalen;
+}
+
+function groupBy<T>(rows: readonly T[], key: (r: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const l = m.get(k) ?? [];
+    l.push(r);
+    m.set(k, l);
+  }
+  return m;
+}
