@@ -56,11 +56,17 @@ export async function pageInschrijvingIds(
   db: Kysely<DB>,
   brin: string,
   opties: { na?: string; limit: number; bekendOp?: string },
-): Promise<{ id: string; persoonId: string }[]> {
+): Promise<{ id: string; persoonId: string; bsn: string | null; onderwijsnummer: string | null }[]> {
   let q = db
     .selectFrom('inschrijving as i')
     .innerJoin('inschrijvingVersie as v', 'v.inschrijvingId', 'i.id')
-    .select(['i.id as id', 'i.persoonId as persoonId'])
+    .innerJoin('persoon as p', 'p.id', 'i.persoonId')
+    .select([
+      'i.id as id',
+      'i.persoonId as persoonId',
+      'p.bsn as bsn',
+      'p.onderwijsnummer as onderwijsnummer',
+    ])
     .where('i.brin', '=', brin);
   q = bekend(q, 'v', opties.bekendOp);
   if (opties.na !== undefined) {

@@ -85,7 +85,7 @@ describe('bekostigingsstatus for the institution', () => {
   };
 
   it('explains a BOL student on 1 October: bekostigbaar, factor 1, with the facts and versions used', async () => {
-    const { id } = await student();
+    const { persoon, id } = await student();
     const s = await status(id, 'teldatum=2026-10-01');
     expect(s.status).toMatchObject({
       bekostigbaar: true,
@@ -96,6 +96,23 @@ describe('bekostigingsstatus for the institution', () => {
       bijdrage: 1,
     });
     expect(codes(s)).toContain('B00');
+    // the institution finds the id in its list of statuses (paged)
+    let cursor = '';
+    let gevonden: { inschrijvingId: string; persoon: { burgerservicenummer?: string } } | undefined;
+    for (let i = 0; i < 50 && !gevonden; i++) {
+      const res = await get(`/koppelvlak/v1/bekostiging/inschrijvingen?teldatum=2026-10-01&limit=1${cursor}`);
+      expect(res.statusCode, res.body).toBe(200);
+      const body = res.json() as {
+        statussen: { inschrijvingId: string; persoon: { burgerservicenummer?: string } }[];
+        volgende: string | null;
+      };
+      gevonden = body.statussen.find((x) => x.inschrijvingId === id);
+      if (body.volgende === null) {
+        break;
+      }
+      cursor = `&cursor=${body.volgende}`;
+    }
+    expect(gevonden?.persoon.burgerservicenummer).toBe(persoon.burgerservicenummer);
     const soorten = s.status.gebruikteFeiten.map((f) => f.soort);
     expect(soorten).toEqual(expect.arrayContaining(['inschrijving', 'periode', 'instelling']));
     expect(s.status.gebruikteFeiten.find((f) => f.soort === 'inschrijving')).toMatchObject({

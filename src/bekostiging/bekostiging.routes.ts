@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { requireInstelling } from '../aanlevering/terugkoppeling.service.ts';
+import { decodeCursor, encodeCursor, requireInstelling } from '../aanlevering/terugkoppeling.service.ts';
 import type { AppContext } from '../app.ts';
 import { PROBLEMEN, plainJson } from '../platform/problem.schema.ts';
 import type { Referentie } from '../referentie/referentie.ts';
@@ -9,6 +9,7 @@ import {
   type BekostigingDeps,
   explainInschrijving,
   normaliseBekendOp,
+  pageStatussen,
   totalenVoorTeldata,
 } from './bekostiging.service.ts';
 import { kwalificatiesFromReferentie } from './bekostiging.ts';
@@ -73,6 +74,24 @@ const StatusSchema = Type.Object(
   { description: 'De uitgelegde voorlopige bekostigingsstatus van één inschrijving op een teldatum' },
 );
 
+const LijstSchema = Type.Object(
+  {
+    bekendOp: Type.Union([Type.String(), Type.Null()]),
+    statussen: Type.Array(
+      Type.Object({
+        inschrijvingId: Type.String(),
+        persoon: Type.Object({
+          burgerservicenummer: Type.Optional(Type.String()),
+          onderwijsnummer: Type.Optional(Type.String()),
+        }),
+        status: StatusSchema.properties.status,
+      }),
+    ),
+    volgende: Type.Union([Type.String(), Type.Null()], { description: 'Cursor voor de volgende pagina' }),
+  },
+  { description: 'De statussen van de inschrijvingen van mijn instelling op een teldatum, oudste eerst' },
+);
+
 const TeldatumTotaalSchema = Type.Object({
   teldatum: Type.String({ format: 'date' }),
   inschrijvingen: Type.Integer(),
@@ -130,6 +149,50 @@ export function bekostigingRoutes(app: FastifyInstance, ctx: AppContext, referen
         assertTeldatumParameter(q.teldatum),
         normaliseBekendOp(q.bekendOp),
       );
+    },
+  );
+
+  app.get(
+    '/koppelvlak/v1/bekostiging/inschrijvingen',
+    {
+      schema: {
+        tags: ['bekostiging'],
+        summary: 'De voorlopige bekostigingsstatus van elke inschrijving van mijn instelling op een teldatum',
+        security,
+        querystring: Type.Object(
+          {
+            teldatum: Teldatum,
+            bekendOp: BekendOp,
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+            cursor: Type.Optional(
+              Type.String({ maxLength: 200, description: 'Waarde van "volgende" uit het vorige antwoord' }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: LijstSchema, ...PROBLEMEN },
+      },
+      ...plainJson,
+    },
+    async (request) => {
+      const brin = requireInstelling(await ctx.authenticate(request));
+      const q = request.query as { teldatum: string; bekendOp?: string; limit?: number; cursor?: string };
+      const bekendOp = normaliseBekendOp(q.bekendOp);
+      const na = decodeCursor(q.cursor);
+      const page = await pageStatussen(deps(), brin, assertTeldatumParameter(q.teldatum), {
+        limit: q.limit ?? 100,
+        ...(na !== undefined ? { na } : {}),
+        ...(bekendOp !== undefined ? { bekendOp } : {}),
+      });
+      return {
+        bekendOp: bekendOp ?? null,
+        statussen: page.statussen.map((s) => ({
+          inschrijvingId: s.inschrijvingId,
+          persoon: s.persoon,
+          status: s.status,
+        })),
+        volgende: page.volgende === null ? null : encodeCursor(page.volgende),
+      };
     },
   );
 

@@ -204,6 +204,47 @@ export async function explainInschrijving(
   return { ...gevonden, bekendOp: bekendOp ?? null };
 }
 
+export type StatusPagina = {
+  statussen: (StatusVanInschrijving & {
+    persoon: { burgerservicenummer?: string; onderwijsnummer?: string };
+  })[];
+  /** The last inschrijving id of this page when more may follow (keyset). */
+  volgende: string | null;
+};
+
+/** One page of the institution's inschrijvingen with their statuses on `teldatum` (keyset on the id, ascending). */
+export async function pageStatussen(
+  deps: BekostigingDeps,
+  brin: string,
+  teldatum: Datum,
+  opties: { na?: string; limit: number; bekendOp?: string },
+): Promise<StatusPagina> {
+  const page = await pageInschrijvingIds(deps.db, brin, opties);
+  if (page.length === 0) {
+    return { statussen: [], volgende: null };
+  }
+  const byId = new Map(page.map((r) => [r.id, r]));
+  const feiten = await loadFeitenVoorPersonen(
+    deps.db,
+    [...new Set(page.map((r) => r.persoonId))],
+    opties.bekendOp,
+  );
+  const statussen = deriveStatussen(deps, feiten, teldatum).flatMap((s) => {
+    const r = byId.get(s.inschrijvingId);
+    if (!r) {
+      return [];
+    }
+    const persoon =
+      r.bsn !== null
+        ? { burgerservicenummer: r.bsn }
+        : r.onderwijsnummer !== null
+          ? { onderwijsnummer: r.onderwijsnummer }
+          : {};
+    return [{ ...s, persoon }];
+  });
+  return { statussen, volgende: page.length === opties.limit ? (page[page.length - 1]?.id ?? null) : null };
+}
+
 /** The statuses of all the institution's inschrijvingen on `teldatum`, page by page (keyset on the id). */
 export async function statussenVoorTeldatum(
   deps: BekostigingDeps,
@@ -213,27 +254,15 @@ export async function statussenVoorTeldatum(
   opPagina: (statussen: StatusVanInschrijving[]) => void = () => {},
 ): Promise<void> {
   let na: string | undefined;
-  for (;;) {
-    const page = await pageInschrijvingIds(deps.db, brin, {
+  do {
+    const page = await pageStatussen(deps, brin, teldatum, {
       limit: PAGINA,
       ...(na !== undefined ? { na } : {}),
       ...(bekendOp !== undefined ? { bekendOp } : {}),
     });
-    if (page.length === 0) {
-      return;
-    }
-    const ids = new Set(page.map((r) => r.id));
-    const feiten = await loadFeitenVoorPersonen(
-      deps.db,
-      [...new Set(page.map((r) => r.persoonId))],
-      bekendOp,
-    );
-    opPagina(deriveStatussen(deps, feiten, teldatum).filter((s) => ids.has(s.inschrijvingId)));
-    na = page[page.length - 1]?.id;
-    if (page.length < PAGINA) {
-      return;
-    }
-  }
+    opPagina(page.statussen);
+    na = page.volgende ?? undefined;
+  } while (na !== undefined);
 }
 
 export type Totalen = {
