@@ -186,6 +186,40 @@ describe('bekostigingsstatus for the institution', () => {
     expect(totaal.statusCode).toBe(400);
   });
 
+  it('counts a person enrolled at two institutions once: the other inschrijving says B11 and names the one that counts', async () => {
+    const nummer = bsn(n++);
+    const elders = inschrijvingMelding({
+      bsn: nummer,
+      brin: '91ZB',
+      onderwijslocatie: t.locatie('91ZB'),
+      datumInschrijving: '2026-09-01',
+      geboortedatum: '2004-03-01',
+    });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/koppelvlak/v1/meldingen',
+      headers: {
+        authorization: `Bearer ${await t.token('instelling:91ZB')}`,
+        'content-type': 'application/json',
+      },
+      payload: JSON.stringify(elders),
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const hier = inschrijvingMelding({ bsn: nummer, onderwijslocatie: loc, geboortedatum: '2004-03-01' });
+    await post(hier);
+    const row = await t.database.db
+      .selectFrom('inschrijving as i')
+      .innerJoin('persoon as p', 'p.id', 'i.persoonId')
+      .select('i.id')
+      .where('p.bsn', '=', nummer)
+      .where('i.brin', '=', '91ZA')
+      .executeTakeFirstOrThrow();
+    const s = await status(row.id, 'teldatum=2026-10-01');
+    expect(s.status.bekostigbaar).toBe(false);
+    const b11 = s.status.signalen.find((x) => x.code === 'B11');
+    expect(b11?.parameters).toContainEqual({ naam: 'tellendeBrin', waarde: '91ZB' });
+  });
+
   it('totals count a BBL student 0.4 only with a POK concluded by 31 December, and give Cf for a funding year', async () => {
     const totalen = async () => {
       const res = await get('/koppelvlak/v1/bekostiging/totalen?teldatum=2026-10-01&teldatum=2027-02-01');
