@@ -133,6 +133,12 @@ export const CODES = {
     'Verwijderen is bedoeld voor een inschrijving die nooit is gevolgd',
   ),
   instellingOnbekend: def('637', 'A', 48, 'Instelling is niet bekend in het register'),
+  mutatiestop: def(
+    '636',
+    'A',
+    38,
+    'Wijziging van bekostigingsgegevens op een gesloten teldatum na de mutatiestop zonder verantwoordelijkheid van de accountant',
+  ),
   geboortedatum: def('638', 'A', undefined, 'Geboortedatum ligt in de toekomst of na de datum inschrijving'),
   leertrajectNietMeer: def('642', 'A', undefined, 'Leertraject was op de begindatum niet (meer) toegestaan'),
   eerstePeriode: def('643', 'A', undefined, 'De eerste periode moet beginnen op de datum inschrijving'),

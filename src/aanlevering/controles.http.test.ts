@@ -41,6 +41,11 @@ function broken(b: string): string {
   return `${b.slice(0, 8)}${(Number(b[8]) + 1) % 10}`;
 }
 
+/** An enrolment counted on 1 October 2025 (closed by the mutatiestop on the test clock, 2026-09-15). */
+function enrolVoorStop(c: Ctx): Melding {
+  return enrol(c, { datumInschrijving: '2025-08-15' });
+}
+
 function wijzig(c: Ctx, records: Parameters<typeof wijzigMelding>[1]): Melding {
   return wijzigMelding(enrol(c).persoon, records);
 }
@@ -703,7 +708,14 @@ const CASES: HttpCase[] = [
     ernst: 'S',
     naam: 'a second enrolment on the same crebo starting on the last day of the first',
     vooraf: (c) => [
-      { body: enrol(c, { datumInschrijving: '2025-09-01', datumUitschrijvingGepland: '2026-09-14' }) },
+      {
+        // counted on 1 October 2025, a teldatum closed by the mutatiestop on the test clock: the accountant's
+        body: {
+          ...enrol(c, { datumInschrijving: '2025-09-01', datumUitschrijvingGepland: '2026-09-14' }),
+          verantwoordelijke: 'accountant',
+        },
+        rol: 'accountant:91ZA',
+      },
     ],
     stap: (c) => ({ body: enrol(c, { volgnummer: '2', datumInschrijving: '2026-09-14' }) }),
   },
@@ -713,6 +725,25 @@ const CASES: HttpCase[] = [
     naam: 'also enrolled at another institution on 1 October',
     vooraf: (c) => [{ body: enrol(c, { brin: '91ZB', onderwijslocatie: c.locZB }), rol: 'instelling:91ZB' }],
     stap: (c) => ({ body: enrol(c) }),
+  },
+  {
+    code: '636',
+    ernst: 'A',
+    naam: 'indicatie bekostigbaar changed on 1 October 2025 after the mutatiestop (1 June 2026)',
+    vooraf: (c) => [
+      { body: { ...enrolVoorStop(c), verantwoordelijke: 'accountant' }, rol: 'accountant:91ZA' },
+    ],
+    stap: (c) => ({
+      body: wijzig(c, {
+        periodes: [
+          {
+            ...(enrolVoorStop(c).periodes?.[0] as NonNullable<Melding['periodes']>[number]),
+            mutatie: 'wijzigen',
+            indicatieBekostigbaar: 'N',
+          },
+        ],
+      }),
+    }),
   },
 ];
 

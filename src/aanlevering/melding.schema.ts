@@ -244,6 +244,14 @@ export const MeldingSchema = Type.Object(
     }),
     brin: Type.String({ pattern: '^[0-9]{2}[A-Z0-9]{2}$', description: 'Instellingscode (BRIN)' }),
     aanleverpunt: Type.Optional(Type.String({ pattern: '^[0-9]{2}$' })),
+    verantwoordelijke: Type.Optional(
+      Type.Union([Type.Literal('instelling'), Type.Literal('accountant')], {
+        description:
+          'Onder wiens verantwoordelijkheid de melding wordt geleverd (standaard instelling). Alleen een accountant ' +
+          '(rol accountant:<brin>) mag "accountant" opgeven; zo’n melding mag na de mutatiestop bekostigingsgegevens ' +
+          'van gesloten teldata wijzigen',
+      }),
+    ),
     persoon: PersoonSchema,
     inschrijvingen: Type.Optional(Type.Array(InschrijvingRecordSchema, { maxItems: 50 })),
     periodes: Type.Optional(Type.Array(PeriodeRecordSchema, { maxItems: 200 })),

@@ -16,6 +16,7 @@ import {
   type ControleInstelling,
   type ControleReferentie,
 } from '../inschrijving/inschrijving.ts';
+import { checkMutatiestop, type Verantwoordelijke } from '../inschrijving/mutatiestop.ts';
 import type { BrpClient } from '../persoon/brp.client.ts';
 import {
   enqueueIdentificatie,
@@ -174,18 +175,32 @@ export async function processMelding(
   parsed: unknown,
 ): Promise<MeldingUitkomst> {
   const { actor } = ctx;
-  if (actor.kind !== 'instelling') {
+  // An institution delivers under its own responsibility; its accountant (accountant:<brin>) may deliver for the
+  // same BRIN, and only the accountant may deliver under the accountant's responsibility (rule 38, mutatiestop).
+  if (actor.kind !== 'instelling' && actor.kind !== 'accountant') {
     throw new AppError({
       kind: 'forbidden',
       code: 'melding.geen-instelling',
       title: 'Geen toegang',
-      detail: 'Alleen een instelling kan meldingen aanleveren.',
+      detail: 'Alleen een instelling of haar accountant kan meldingen aanleveren.',
     });
   }
   const obj =
     parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
       ? (parsed as Record<string, unknown>)
       : {};
+  if (obj.verantwoordelijke === 'accountant' && actor.kind !== 'accountant') {
+    throw new AppError({
+      kind: 'forbidden',
+      code: 'melding.verantwoordelijke-accountant',
+      title: 'Geen toegang',
+      detail:
+        'Alleen een accountant (rol accountant:<brin>) kan een melding onder verantwoordelijkheid van de accountant ' +
+        'aanleveren. Lever de melding zonder "verantwoordelijke" of laat uw accountant haar aanleveren.',
+    });
+  }
+  const verantwoordelijke: Verantwoordelijke =
+    obj.verantwoordelijke === 'accountant' ? 'accountant' : 'instelling';
   if (typeof obj.brin === 'string' && obj.brin !== actor.brin) {
     throw new AppError({
       kind: 'forbidden',
@@ -280,6 +295,7 @@ export async function processMelding(
           berichtId,
           soort: 'aanlevering',
           afzender: actor.subject,
+          verantwoordelijke,
           bodySha256: sha256(raw),
           inhoudSha256,
           body: raw,
@@ -345,7 +361,12 @@ export async function processMelding(
         huidig: state.resultaten,
         vandaag,
       });
-      const bevindingen = [...pre, ...result.bevindingen, ...resultaten.bevindingen];
+      const bevindingen = [
+        ...pre,
+        ...result.bevindingen,
+        ...checkMutatiestop(state.huidig, result.nieuw, vandaag, verantwoordelijke),
+        ...resultaten.bevindingen,
+      ];
       if (isAfkeurend(bevindingen)) {
         // A rejected melding stores nothing, so it must not reveal anything either: no signals drawn from
         // other institutions' data (else a made-up melding could probe where a BSN is enrolled).
@@ -655,6 +676,7 @@ export async function processMelding(
         berichtId: null,
         soort: 'aanlevering',
         afzender: actor.subject,
+        verantwoordelijke,
         bodySha256: sha256(raw),
         inhoudSha256,
         body: raw,

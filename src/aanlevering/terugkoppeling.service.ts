@@ -207,6 +207,7 @@ export async function getMelding(db: Kysely<DB>, brin: string, meldingId: string
     meldingId: row.id,
     berichtId: row.berichtId,
     afzender: row.afzender,
+    verantwoordelijke: row.verantwoordelijke,
     ontvangenOp: isoTimestamp(row.ontvangenOp),
     verwerktOp: row.verwerktOp === null ? null : isoTimestamp(row.verwerktOp),
     status: row.status,
