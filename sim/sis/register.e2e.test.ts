@@ -30,7 +30,9 @@ describe('SIS simulator against the register', () => {
       // the register's today: results dated later are held back (it would reject them, 682)
       vandaag: '2026-12-03',
       catalogus: await loadSisCatalogus(2026, SYNTHETIC_REFERENCE_DATA),
-      token: (brin) => t.token(`instelling:${brin}`),
+      // a whole year with earlier enrolments at once: past the mutatiestop for 2025/26, so the accountant delivers
+      token: (brin) => t.token(`accountant:${brin}`),
+      verantwoordelijke: 'accountant',
     });
     expect(summary.fouten).toBe(0);
     expect(summary.conflicten).toBe(0);

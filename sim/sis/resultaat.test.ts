@@ -75,7 +75,9 @@ describe('the SIS simulator against the register (diploma season clock)', () => 
       catalogus: await loadSisCatalogus(2026, SYNTHETIC_REFERENCE_DATA),
       vandaag: '2027-07-31',
       concurrency: 4,
-      token: (brin) => signToken(TEST_SECRET, `instelling:${brin}`),
+      // the year delivered in July 2027, after the mutatiestop for 2026/27: under the accountant's responsibility
+      token: (brin) => signToken(TEST_SECRET, `accountant:${brin}`),
+      verantwoordelijke: 'accountant',
     });
     expect(summary.fouten, summary.foutmeldingen.join('\n')).toBe(0);
     expect(

@@ -66,6 +66,12 @@ export type RunOptions = Readonly<{
   scripts?: readonly PersonScript[];
   /** Bearer token per BRIN; default: signed with the register's secret (AUTH_SECRET or the local key). */
   token?: (brin: string) => Promise<string>;
+  /**
+   * 'accountant': every melding carries `verantwoordelijke: 'accountant'` (pair it with `accountant:<brin>` tokens).
+   * The simulator delivers a whole school year, with its students' earlier enrolments, at once; against a register
+   * clock past 1 June that is a late delivery the mutatiestop (rule 38, code 636) rejects from an institution.
+   */
+  verantwoordelijke?: 'accountant';
   onProgress?: (progress: SisProgress) => void;
   /** Per-request time-out in ms (default 60 s). */
   timeoutMs?: number;
@@ -417,8 +423,13 @@ export async function runSis(options: RunOptions): Promise<SisSummary> {
     return answer;
   };
 
+  const bodyOf = (melding: Melding): string =>
+    JSON.stringify(
+      options.verantwoordelijke ? { ...melding, verantwoordelijke: options.verantwoordelijke } : melding,
+    );
+
   const sendStep = async (step: SisStep): Promise<void> => {
-    const body = JSON.stringify(step.melding);
+    const body = bodyOf(step.melding);
     const first = await post(step.melding, body);
     if (step.replay && first.kind !== 'fout') {
       summary.herhaald++;
@@ -454,7 +465,7 @@ export async function runSis(options: RunOptions): Promise<SisSummary> {
     // register stored the melding, if at all, under another person).
     if (first.kind === 'afgekeurd' || (first.kind !== 'fout' && IDENTITY_FLAWS.has(step.flaw))) {
       summary.hersteld++;
-      await post(step.correction, JSON.stringify(step.correction));
+      await post(step.correction, bodyOf(step.correction));
     }
   };
 

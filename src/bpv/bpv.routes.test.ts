@@ -39,6 +39,8 @@ describe('BPV over HTTP, with the SBB simulator', () => {
     sbb = await startSbbSim({ leerbedrijven: LEERBEDRIJVEN, vandaag: () => '2026-09-15' });
     t = await createTestApp({ sbbUrl: sbb.url });
     token = await t.token('instelling:91ZA');
+    accountant = await t.token('accountant:91ZA');
+    accountants.add(accountant);
     loc = t.locatie('91ZA');
   });
   afterAll(async () => {
@@ -46,12 +48,18 @@ describe('BPV over HTTP, with the SBB simulator', () => {
     await sbb.close();
   });
 
-  const post = (body: unknown, tok = token) =>
+  // The enrolments here count on 1 October 2025, closed by the mutatiestop (rule 38) on the test clock
+  // (2026-09-15): they are delivered by the institution's accountant, under the accountant's responsibility.
+  let accountant: string;
+  const accountants = new Set<string>();
+  const post = (body: unknown, tok = accountant) =>
     t.app.inject({
       method: 'POST',
       url: '/koppelvlak/v1/meldingen',
       headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' },
-      payload: JSON.stringify(body),
+      payload: JSON.stringify(
+        accountants.has(tok) ? { ...(body as object), verantwoordelijke: 'accountant' } : body,
+      ),
     });
   const get = async (url: string, tok = token) =>
     t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${tok}` } });
@@ -305,7 +313,8 @@ describe('BPV over HTTP, with the SBB simulator', () => {
   });
 
   it('niet-bekostigd onderwijs: BPV at a non-funded provider is accepted, without the BBL funding signal', async () => {
-    const tok = await t.token('instelling:30XA');
+    const tok = await t.token('accountant:30XA');
+    accountants.add(tok);
     const m = inschrijvingMelding({
       brin: '30XA',
       bsn: bsn(n++),

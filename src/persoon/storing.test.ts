@@ -38,7 +38,9 @@ describe('BRP outage during a SIS run', () => {
       scripts,
       concurrency: 4,
       schooljaar: 2026,
-      token: (brin) => t.token(`instelling:${brin}`),
+      // the students' earlier enrolments count on teldata closed by the mutatiestop: the accountant delivers
+      token: (brin) => t.token(`accountant:${brin}`),
+      verantwoordelijke: 'accountant',
       onProgress: (p) => {
         if (fase === 0 && p.verstuurd >= p.totaal * 0.15) {
           fase = 1;

@@ -8,23 +8,28 @@ import { fixedClock } from '../platform/clock.ts';
 describe('resultaten in a melding', () => {
   let t: TestApp;
   let token: string;
+  /** The clock stands past the mutatiestop for 2026/27 (1 June 2027): enrolments of that year come from the accountant. */
+  let accountant: string;
   let loc: string;
   let n = 500;
   beforeAll(async () => {
     t = await createTestApp({ clock: fixedClock('2027-07-10T10:00:00Z') });
     token = await t.token('instelling:91ZA');
+    accountant = await t.token('accountant:91ZA');
     loc = t.locatie('91ZA');
   });
   afterAll(async () => {
     await t.close();
   });
 
-  const post = (body: unknown, tok = token) =>
+  const post = (body: unknown, tok = accountant) =>
     t.app.inject({
       method: 'POST',
       url: '/koppelvlak/v1/meldingen',
       headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' },
-      payload: JSON.stringify(body),
+      payload: JSON.stringify(
+        tok === accountant ? { ...(body as object), verantwoordelijke: 'accountant' } : body,
+      ),
     });
   const get = (url: string, tok = token) =>
     t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${tok}` } });
