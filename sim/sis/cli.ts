@@ -22,7 +22,7 @@ import {
 
 const USAGE = `Gebruik: npm run sis -- --url <basis-url> --studenten <aantal> [--instellingen <k>] [--seed <s>]
                       [--concurrency <c>] [--schooljaar <jjjj>] [--vandaag <jjjj-mm-dd>] [--referentie <map>]
-                      [--sbb-url <url>] [--zonder-bpv] [--json]
+                      [--sbb-url <url>] [--zonder-bpv] [--accountant] [--json]
 
   --url           basis-URL van het register, bv. http://127.0.0.1:8080
   --studenten     aantal studenten (personen) in het schooljaar
@@ -38,6 +38,8 @@ const USAGE = `Gebruik: npm run sis -- --url <basis-url> --studenten <aantal> [-
   --sbb-url       SBB(-simulator) rechtstreeks; zonder deze optie zoekt de SIS leerplaatsen via het register
                   (GET /koppelvlak/v1/leerplaatsen), zoals een SIS dat doet
   --zonder-bpv    geen BPV leveren
+  --accountant    lever als de accountant (rol accountant:<brin>) onder diens verantwoordelijkheid: nodig als
+                  de meldingen teldata raken waarvoor de mutatiestop al geldt (vanaf 1 juni na 1 februari)
   --json          laatste regel van stdout is de samenvatting als JSON`;
 
 function fail(message: string): never {
@@ -75,6 +77,7 @@ function parse() {
         'zonder-brp': { type: 'boolean', default: false },
         'sbb-url': { type: 'string' },
         'zonder-bpv': { type: 'boolean' },
+        accountant: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -147,6 +150,7 @@ const summary = await runSis({
   onProgress,
   ...(values['sbb-url'] ? { sbbUrl: values['sbb-url'] } : {}),
   leerplaatsenViaRegister: values['zonder-bpv'] !== true,
+  ...(values.accountant ? { verantwoordelijke: 'accountant' as const } : {}),
 });
 if (tty) {
   process.stderr.write('\n');

@@ -267,7 +267,7 @@ export async function runSis(options: RunOptions): Promise<SisSummary> {
   const seed = options.seed ?? 1;
   const schooljaar = options.schooljaar ?? currentSchooljaar();
   const concurrency = Math.max(1, options.concurrency ?? 8);
-  const token = options.token ?? defaultToken();
+  const token = options.token ?? defaultToken(options.verantwoordelijke ?? 'instelling');
   const catalogus = options.catalogus ?? (options.scripts ? undefined : await loadSisCatalogus(schooljaar));
   // BPV places: from SBB directly (--sbb-url), or through the register's white-label search, as a SIS would.
   const leerbedrijven =
@@ -532,7 +532,7 @@ export async function runSis(options: RunOptions): Promise<SisSummary> {
   return summary;
 }
 
-function defaultToken(): (brin: string) => Promise<string> {
+function defaultToken(rol: 'instelling' | 'accountant' = 'instelling'): (brin: string) => Promise<string> {
   const { secret } = resolveAuthSecret(loadConfig());
-  return (brin) => signToken(secret, `instelling:${brin}`);
+  return (brin) => signToken(secret, `${rol}:${brin}`);
 }
