@@ -157,6 +157,8 @@ async function startServer(env: NodeJS.ProcessEnv): Promise<Server> {
 }
 
 const token = (brin: string) => signToken(new TextEncoder().encode(SECRET), `instelling:${brin}`);
+/** Back-dated enrolments of final-year students touch teldata closed by the mutatiestop: the accountant delivers. */
+const accountantToken = (brin: string) => signToken(new TextEncoder().encode(SECRET), `accountant:${brin}`);
 
 type IntakeResult = {
   studenten: number;
@@ -191,6 +193,7 @@ async function measureIntake(
     concurrency: CONCURRENCY,
     instellingen: 5,
     token,
+    accountantToken,
     vandaag: VANDAAG,
     ...(schooljaar === undefined ? {} : { schooljaar }),
     sbbUrl: server.sbbUrl,

@@ -13,6 +13,7 @@ import { BRP_TESTSET } from '../brp/brp-data.ts';
 import { loadSisBrpPersonen } from './brp-personen.ts';
 import {
   currentSchooljaar,
+  defaultToken,
   formatProgress,
   formatSummary,
   loadSisCatalogus,
@@ -150,7 +151,9 @@ const summary = await runSis({
   onProgress,
   ...(values['sbb-url'] ? { sbbUrl: values['sbb-url'] } : {}),
   leerplaatsenViaRegister: values['zonder-bpv'] !== true,
-  ...(values.accountant ? { verantwoordelijke: 'accountant' as const } : {}),
+  ...(values.accountant
+    ? { verantwoordelijke: 'accountant' as const }
+    : { accountantToken: defaultToken('accountant') }),
 });
 if (tty) {
   process.stderr.write('\n');

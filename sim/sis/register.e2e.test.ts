@@ -31,8 +31,9 @@ describe('SIS simulator against the register', () => {
       vandaag: '2026-12-03',
       catalogus: await loadSisCatalogus(2026, SYNTHETIC_REFERENCE_DATA),
       // a whole year with earlier enrolments at once: past the mutatiestop for 2025/26, so the accountant delivers
-      token: (brin) => t.token(`accountant:${brin}`),
-      verantwoordelijke: 'accountant',
+      // as a SIS: the institution delivers, its accountant only what touches teldata closed by the mutatiestop
+      token: (brin) => t.token(`instelling:${brin}`),
+      accountantToken: (brin) => t.token(`accountant:${brin}`),
     });
     expect(summary.fouten).toBe(0);
     expect(summary.conflicten).toBe(0);

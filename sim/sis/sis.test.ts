@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildCatalogus, selectInstellingen } from './catalogus.ts';
 import { isValidBsn, isValidOnderwijsnummer } from './persoon.ts';
 import { IDENTITY_FLAWS, type PersonScript } from './schooljaar.ts';
-import { classifyAnswer, generateSchooljaar, percentile, runSis } from './sis.ts';
+import { classifyAnswer, generateSchooljaar, percentile, raaktGeslotenTeldatum, runSis } from './sis.ts';
 import { summarizeLatencies } from './summary.ts';
 import { FIXTURE_REFERENTIE } from './test-fixture.ts';
 
@@ -341,5 +341,59 @@ describe('cli', () => {
     expect(summary.latencyMs).toHaveProperty('p50');
     expect(summary.latencyMs).toHaveProperty('p99');
     expect(summary.meldingen).toBe(fake.arrivals.length);
+  });
+});
+
+describe('which meldingen go under the accountant (mutatiestop)', () => {
+  const base = {
+    berichtId: 'x',
+    brin: '91ZA',
+    persoon: {
+      burgerservicenummer: '123456782',
+      geboortedatum: '2008-01-01',
+      geslacht: 'V' as const,
+      postcode: '9911AA',
+    },
+  };
+  it('an enrolment starting on or before the last closed teldatum does', () => {
+    const m = {
+      ...base,
+      inschrijvingen: [
+        {
+          mutatie: 'toevoegen' as const,
+          inschrijvingsvolgnummer: '1',
+          datumInschrijving: '2025-09-01',
+          datumUitschrijvingGepland: '2028-07-31',
+        },
+      ],
+    };
+    expect(raaktGeslotenTeldatum(m, '2026-12-03')).toBe(true);
+    expect(raaktGeslotenTeldatum(m, '2026-05-31')).toBe(false);
+  });
+  it('this year’s enrolment or an uitschrijving does not', () => {
+    const nieuw = {
+      ...base,
+      inschrijvingen: [
+        {
+          mutatie: 'toevoegen' as const,
+          inschrijvingsvolgnummer: '1',
+          datumInschrijving: '2026-09-01',
+          datumUitschrijvingGepland: '2028-07-31',
+        },
+      ],
+    };
+    const uit = {
+      ...base,
+      inschrijvingen: [
+        {
+          mutatie: 'wijzigen' as const,
+          inschrijvingsvolgnummer: '1',
+          datumUitschrijvingWerkelijk: '2027-06-30',
+          redenUitschrijving: '08' as const,
+        },
+      ],
+    };
+    expect(raaktGeslotenTeldatum(nieuw, '2026-12-03')).toBe(false);
+    expect(raaktGeslotenTeldatum(uit, '2026-12-03')).toBe(false);
   });
 });

@@ -10,6 +10,7 @@
 import type { Melding, PersoonInput } from '../../src/aanlevering/melding.schema.ts';
 import { resolveAuthSecret, signToken } from '../../src/platform/auth.ts';
 import { loadConfig } from '../../src/platform/config.ts';
+import { dutchDate } from '../../src/platform/dates.ts';
 import { readReferentie } from '../../src/referentie/referentie.import.ts';
 import { buildCatalogus, type SisCatalogus } from './catalogus.ts';
 import { schooljaarOf } from './datum.ts';
@@ -72,6 +73,12 @@ export type RunOptions = Readonly<{
    * clock past 1 June that is a late delivery the mutatiestop (rule 38, code 636) rejects from an institution.
    */
   verantwoordelijke?: 'accountant';
+  /**
+   * Accountant token per BRIN. When given (the CLI and the benchmark give one), meldingen that change what counts
+   * on a teldatum already closed by the mutatiestop — the earlier enrolments of students in their final year,
+   * delivered now — go under the accountant's responsibility, as the law requires; the rest as the institution.
+   */
+  accountantToken?: (brin: string) => Promise<string>;
   onProgress?: (progress: SisProgress) => void;
   /** Per-request time-out in ms (default 60 s). */
   timeoutMs?: number;
@@ -115,6 +122,25 @@ export async function fetchLeerplaatsenViaRegister(
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Does a melding touch a teldatum the mutatiestop has closed (DOMAIN §4.6: from 1 June after the second teldatum)?
+ * True when it adds an enrolment, a periode or a BPV that starts on or before the last closed teldatum.
+ */
+export function raaktGeslotenTeldatum(melding: Melding, vandaag: string): boolean {
+  const jaar = Number(vandaag.slice(0, 4));
+  const laatsteGesloten = `${vandaag >= `${jaar}-06-01` ? jaar : jaar - 1}-02-01`;
+  return (
+    (melding.inschrijvingen ?? []).some(
+      (r) =>
+        r.mutatie === 'toevoegen' &&
+        r.datumInschrijving !== undefined &&
+        r.datumInschrijving <= laatsteGesloten,
+    ) ||
+    (melding.periodes ?? []).some((r) => r.datumBegin <= laatsteGesloten) ||
+    (melding.bpv ?? []).some((r) => r.datumBegin !== undefined && r.datumBegin <= laatsteGesloten)
+  );
 }
 
 /** What one POST came back with. */
@@ -294,6 +320,11 @@ export async function runSis(options: RunOptions): Promise<SisSummary> {
 
   const brins = [...new Set(scripts.map((s) => s.brin))].sort();
   const tokens = new Map(await Promise.all(brins.map(async (brin) => [brin, await token(brin)] as const)));
+  const accountantToken = options.accountantToken;
+  const accountantTokens = accountantToken
+    ? new Map(await Promise.all(brins.map(async (brin) => [brin, await accountantToken(brin)] as const)))
+    : undefined;
+  const vandaagSis = options.vandaag ?? dutchDate(new Date());
 
   const summary: SisSummary = {
     meldingen: 0,
@@ -348,7 +379,12 @@ export async function runSis(options: RunOptions): Promise<SisSummary> {
     }
   };
 
-  const post = async (melding: Melding, body: string, herhaling = false): Promise<Answer> => {
+  const post = async (
+    melding: Melding,
+    body: string,
+    herhaling = false,
+    accountant = false,
+  ): Promise<Answer> => {
     const t0 = performance.now();
     for (const [soort, n] of Object.entries(countRecords(melding))) {
       increment(summary.perSoort, soort, n);
@@ -360,7 +396,7 @@ export async function runSis(options: RunOptions): Promise<SisSummary> {
         {
           'content-type': 'application/json',
           accept: 'application/json, application/problem+json',
-          authorization: `Bearer ${tokens.get(melding.brin) ?? ''}`,
+          authorization: `Bearer ${(accountant ? accountantTokens : tokens)?.get(melding.brin) ?? ''}`,
         },
         body,
         timeoutMs,
@@ -423,17 +459,24 @@ export async function runSis(options: RunOptions): Promise<SisSummary> {
     return answer;
   };
 
+  /** Whether this melding goes under the accountant's responsibility (see RunOptions.accountantToken). */
+  const alsAccountant = (melding: Melding): boolean =>
+    accountantTokens !== undefined && raaktGeslotenTeldatum(melding, vandaagSis);
   const bodyOf = (melding: Melding): string =>
     JSON.stringify(
-      options.verantwoordelijke ? { ...melding, verantwoordelijke: options.verantwoordelijke } : melding,
+      options.verantwoordelijke
+        ? { ...melding, verantwoordelijke: options.verantwoordelijke }
+        : alsAccountant(melding)
+          ? { ...melding, verantwoordelijke: 'accountant' }
+          : melding,
     );
 
   const sendStep = async (step: SisStep): Promise<void> => {
     const body = bodyOf(step.melding);
-    const first = await post(step.melding, body);
+    const first = await post(step.melding, body, false, alsAccountant(step.melding));
     if (step.replay && first.kind !== 'fout') {
       summary.herhaald++;
-      const again = await post(step.melding, body, true);
+      const again = await post(step.melding, body, true, alsAccountant(step.melding));
       if (!sameAnswer(first, again)) {
         summary.herhaaldAfwijkend++;
         noteError(
@@ -465,7 +508,7 @@ export async function runSis(options: RunOptions): Promise<SisSummary> {
     // register stored the melding, if at all, under another person).
     if (first.kind === 'afgekeurd' || (first.kind !== 'fout' && IDENTITY_FLAWS.has(step.flaw))) {
       summary.hersteld++;
-      await post(step.correction, bodyOf(step.correction));
+      await post(step.correction, bodyOf(step.correction), false, alsAccountant(step.correction));
     }
   };
 
@@ -532,7 +575,9 @@ export async function runSis(options: RunOptions): Promise<SisSummary> {
   return summary;
 }
 
-function defaultToken(rol: 'instelling' | 'accountant' = 'instelling'): (brin: string) => Promise<string> {
+export function defaultToken(
+  rol: 'instelling' | 'accountant' = 'instelling',
+): (brin: string) => Promise<string> {
   const { secret } = resolveAuthSecret(loadConfig());
   return (brin) => signToken(secret, `${rol}:${brin}`);
 }
