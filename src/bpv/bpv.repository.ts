@@ -1,6 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { WritePart } from '../inschrijving/inschrijving.repository.ts';
 import { type InschrijvingState, teldata } from '../inschrijving/inschrijving.ts';
+import { persoonVanMelding } from '../persoon/persoon.lookup.ts';
 import { ageOn } from '../platform/dates.ts';
 import type { DB } from '../platform/db-schema.ts';
 import { bpvCrebo, type TeVerifieren } from './bpv.ts';
@@ -15,26 +16,9 @@ export async function huidigeLeerbedrijven(
   if (keys.length === 0) {
     return [];
   }
-  // Finds the person as loadPersoonState does: by number, or (without one) by this institution's leerlingnummer,
-  // or (a BSN no person has yet) the person this institution knew by onderwijsnummer.
-  const leerlingnummer =
-    pgn.bsn === null && pgn.onderwijsnummer === null ? (pgn.leerlingnummer ?? null) : null;
-  const herLeerlingnummer = pgn.bsn !== null ? (pgn.leerlingnummer ?? null) : null;
   const { rows } = await sql<{ leerbedrijfId: string }>`
     with p as (
-      select id from persoon
-      where (${pgn.bsn}::text is not null and bsn = ${pgn.bsn})
-         or (${pgn.bsn}::text is null and onderwijsnummer = ${pgn.onderwijsnummer})
-         or (${leerlingnummer}::text is not null and id = (
-              select g.persoon_id from persoon_gegevens g
-              where g.brin = ${brin} and g.leerlingnummer = ${leerlingnummer} and g.registered_until is null
-              order by g.id desc limit 1))
-      union all
-      select g.persoon_id from persoon_gegevens g join persoon x on x.id = g.persoon_id
-      where ${herLeerlingnummer}::text is not null and g.brin = ${brin} and g.leerlingnummer = ${herLeerlingnummer}
-        and g.registered_until is null and x.bsn is null and x.onderwijsnummer is not null
-        and not exists (select 1 from persoon y where y.bsn = ${pgn.bsn})
-      limit 1
+      ${persoonVanMelding(pgn, brin)}
     )
     select distinct bv.leerbedrijf_id
     from inschrijving i

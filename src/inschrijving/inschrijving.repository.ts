@@ -7,6 +7,7 @@ import {
   type Transaction,
 } from 'kysely';
 import type { BpvState } from '../bpv/bpv.ts';
+import { persoonVanMelding } from '../persoon/persoon.lookup.ts';
 import type { BpvErkenning, DB } from '../platform/db-schema.ts';
 import type { ResultaatState } from '../resultaat/resultaat.ts';
 import type {
@@ -541,10 +542,6 @@ export async function loadPersoonState(
   brin: string,
   allocate: { inschrijving: number; periode: number; ondersteuning: number; resultaat: number; bpv?: number },
 ): Promise<PersoonState> {
-  const leerlingnummer =
-    pgn.bsn === null && pgn.onderwijsnummer === null ? (pgn.leerlingnummer ?? null) : null;
-  // Opnieuw identificeren: a BSN no person has yet, for the person this institution knew by onderwijsnummer.
-  const herLeerlingnummer = pgn.bsn !== null ? (pgn.leerlingnummer ?? null) : null;
   const { rows } = await sql<{
     ts: string;
     persoonId: string | null;
@@ -562,19 +559,7 @@ export async function loadPersoonState(
     nummers: { bsn: string | null; onderwijsnummer: string | null } | null;
   }>`
     with p as (
-      select id from persoon
-      where (${pgn.bsn}::text is not null and bsn = ${pgn.bsn})
-         or (${pgn.bsn}::text is null and onderwijsnummer = ${pgn.onderwijsnummer})
-         or (${leerlingnummer}::text is not null and id = (
-              select g.persoon_id from persoon_gegevens g
-              where g.brin = ${brin} and g.leerlingnummer = ${leerlingnummer} and g.registered_until is null
-              order by g.id desc limit 1))
-      union all
-      select g.persoon_id from persoon_gegevens g join persoon x on x.id = g.persoon_id
-      where ${herLeerlingnummer}::text is not null and g.brin = ${brin} and g.leerlingnummer = ${herLeerlingnummer}
-        and g.registered_until is null and x.bsn is null and x.onderwijsnummer is not null
-        and not exists (select 1 from persoon y where y.bsn = ${pgn.bsn})
-      limit 1
+      ${persoonVanMelding(pgn, brin)}
     ),
     i as (
       select i.id, i.brin, i.inschrijvingsvolgnummer, v.datum_inschrijving, v.datum_uitschrijving_gepland,
