@@ -63,6 +63,15 @@ describe('robustness of the koppelvlak', () => {
 
   it('ids beyond the bigint range are simply not found', async () => {
     expect((await get(t, `${MELDINGEN}/9999999999999999999`, token)).statusCode).toBe(404);
+    expect((await get(t, '/koppelvlak/v1/resultaten/9223372036854775808/versies', token)).statusCode).toBe(
+      404,
+    );
+    const lijst = await get(
+      t,
+      '/koppelvlak/v1/bekostiging/inschrijvingen?teldatum=2026-10-01&limit=1e400',
+      token,
+    );
+    expect(lijst.statusCode).not.toBe(500);
     const cursor = Buffer.from('id:9999999999999999999').toString('base64url');
     expect((await get(t, `${MELDINGEN}?cursor=${cursor}`, token)).statusCode).toBe(400);
     expect((await get(t, '/koppelvlak/v1/signalen?meldingId=9999999999999999999', token)).statusCode).toBe(

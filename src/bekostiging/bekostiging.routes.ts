@@ -180,7 +180,8 @@ export function bekostigingRoutes(app: FastifyInstance, ctx: AppContext, referen
       const bekendOp = normaliseBekendOp(q.bekendOp);
       const na = decodeCursor(q.cursor);
       const page = await pageStatussen(deps(), brin, assertTeldatumParameter(q.teldatum), {
-        limit: q.limit ?? 100,
+        // a limit like 1e400 arrives as Infinity; anything but a whole number 1..500 falls back to the default
+        limit: Number.isSafeInteger(q.limit) ? Math.min(500, Math.max(1, q.limit ?? 100)) : 100,
         ...(na !== undefined ? { na } : {}),
         ...(bekendOp !== undefined ? { bekendOp } : {}),
       });

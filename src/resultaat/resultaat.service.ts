@@ -103,7 +103,7 @@ export async function getResultaatHistorie(
   brin: string,
   resultaatId: string,
 ): Promise<{ resultaatId: string; versies: ResultaatVersieItem[] }> {
-  const rows = /^[0-9]{1,19}$/.test(resultaatId) ? await findResultaatHistorie(db, brin, resultaatId) : [];
+  const rows = /^[0-9]{1,18}$/.test(resultaatId) ? await findResultaatHistorie(db, brin, resultaatId) : [];
   if (rows.length === 0) {
     throw new AppError({
       kind: 'not-found',
