@@ -12,9 +12,7 @@
  * BENCH_IDENTIFICATIE_STUDENTEN (1000) and BENCH_BACKLOG (10000) for the identification figures
  * (bench/identificatie.ts); BENCH_ONLY=identificatie runs only those and merges them into latest.json.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -23,6 +21,7 @@ import { runSis, type SisSummary } from '../sim/sis/sis.ts';
 import { signToken } from '../src/platform/auth.ts';
 import { PROJECT_ROOT } from '../src/platform/config.ts';
 import { benchIdentificatie, type IdentificatieBench } from './identificatie.ts';
+import { type Server, startServer as startServerWith } from './server.ts';
 
 const STUDENTEN_PG = Number(process.env.BENCH_STUDENTEN ?? 3000);
 const STUDENTEN_PGLITE = Number(process.env.BENCH_STUDENTEN_PGLITE ?? 800);
@@ -58,17 +57,6 @@ function say(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
-
 function dbUrl(name: string): string {
   const u = new URL(ADMIN_URL);
   u.pathname = `/${name}`;
@@ -85,76 +73,7 @@ async function admin(sqlText: string): Promise<void> {
   }
 }
 
-type Server = {
-  url: string;
-  /** The SBB simulator the server started (its leerbedrijven make the SIS's BPV). */
-  sbbUrl: string;
-  child: ChildProcess;
-  peakRssMb(): number;
-  stop(): Promise<void>;
-};
-
-async function startServer(env: NodeJS.ProcessEnv): Promise<Server> {
-  const port = await freePort();
-  const sbbPort = await freePort();
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'src', 'main.ts')], {
-    env: {
-      ...process.env,
-      ...env,
-      PORT: String(port),
-      SBB_SIM_PORT: String(sbbPort),
-      SBB_URL: '',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      AUTH_SECRET: SECRET,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const started = Date.now();
-  for (;;) {
-    if (child.exitCode !== null) {
-      throw new Error(`server exited with ${child.exitCode}`);
-    }
-    try {
-      if ((await fetch(`${url}/health`)).ok) {
-        break;
-      }
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() - started > 120_000) {
-      child.kill('SIGKILL');
-      throw new Error('server not ready within 120 s');
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return {
-    url,
-    sbbUrl: `http://127.0.0.1:${sbbPort}`,
-    child,
-    peakRssMb() {
-      try {
-        const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-        const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-        return Math.round(kb / 1024);
-      } catch {
-        return 0;
-      }
-    },
-    async stop() {
-      if (child.exitCode !== null) {
-        return;
-      }
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      if (child.exitCode === null) {
-        child.kill('SIGKILL');
-      }
-    },
-  };
-}
+const startServer = (env: NodeJS.ProcessEnv): Promise<Server> => startServerWith(env, SECRET);
 
 const token = (brin: string) => signToken(new TextEncoder().encode(SECRET), `instelling:${brin}`);
 /** Back-dated enrolments of final-year students touch teldata closed by the mutatiestop: the accountant delivers. */
