@@ -27,10 +27,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { buildCatalogus } from '../sim/sis/catalogus.ts';
-import { kwalificatiesFromReferentie } from '../src/bekostiging/bekostiging.ts';
-import { herberekenAlles } from '../src/bekostiging/herberekening.ts';
+import { bekostigingDeps } from '../src/bekostiging/bekostiging.service.ts';
+import { herberekenAlles, herberekeningSleutel } from '../src/bekostiging/herberekening.ts';
 import { signToken } from '../src/platform/auth.ts';
 import { loadConfig } from '../src/platform/config.ts';
+import { dutchDate } from '../src/platform/dates.ts';
 import { openPostgres } from '../src/platform/db.ts';
 import { migrate } from '../src/platform/migrate.ts';
 import { importReferentie, readReferentie } from '../src/referentie/referentie.import.ts';
@@ -525,19 +526,18 @@ export async function genereer(args: {
 // 3. The recompute, each run in a process of its own
 
 /** Child mode: recompute every status of the register at `url` and print the measurement as one JSON line. */
-async function herberekenKind(url: string, vandaag: string): Promise<void> {
+async function herberekenKind(url: string, vandaag: string, sleutel: string): Promise<void> {
   const database = openPostgres(url);
   try {
-    const referentie = await loadReferentie(database.db);
-    const deps = {
-      db: database.db,
-      kwalificaties: kwalificatiesFromReferentie(referentie),
-      instellingBekostigd: (brin: string) => referentie.instellingen.get(brin)?.bekostigd ?? false,
-    };
+    const deps = bekostigingDeps(database.db, await loadReferentie(database.db));
     let gemeld = performance.now();
     const t0 = performance.now();
     const r = await herberekenAlles(deps, {
       vandaag,
+      sleutel,
+      aanleiding: 'benchmark',
+      // as the app's job runs it on PostgreSQL (src/main.ts)
+      gelijktijdig: 2,
       opVoortgang: (v) => {
         if (performance.now() - gemeld > 5000) {
           gemeld = performance.now();
@@ -561,11 +561,20 @@ async function herberekenKind(url: string, vandaag: string): Promise<void> {
   }
 }
 
-async function herbereken(url: string, vandaag: string, profielDir?: string): Promise<HerberekeningMeting> {
+/**
+ * The first run records itself under the key the app looks for at start-up (so the server started afterwards does
+ * not recompute again); the second run gets a key of its own, or it would find the first one finished and return.
+ */
+async function herbereken(
+  url: string,
+  vandaag: string,
+  sleutel: string,
+  profielDir?: string,
+): Promise<HerberekeningMeting> {
   const flags = profielDir ? ['--cpu-prof', `--cpu-prof-dir=${profielDir}`] : [];
   const child = spawn(
     process.execPath,
-    [...flags, import.meta.filename, '--herbereken', url, '--vandaag', vandaag],
+    [...flags, import.meta.filename, '--herbereken', url, '--vandaag', vandaag, '--sleutel', sleutel],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let out = '';
@@ -748,7 +757,8 @@ export async function benchBekostiging(args: {
 }): Promise<BekostigingBench> {
   const { say } = args;
   const seed = args.seed ?? 1;
-  const vandaag = args.vandaag ?? new Date().toISOString().slice(0, 10);
+  // the app's today (src/main.ts): its start-up check then finds the recompute done
+  const vandaag = args.vandaag ?? dutchDate(new Date());
   const name = 'mbo_bench_bekostiging';
   const url = dbUrl(args.adminUrl, name);
   const secret = `bench-bekostiging-${process.pid}-${Date.now()}`;
@@ -761,7 +771,7 @@ export async function benchBekostiging(args: {
     );
     const profielDir = args.profiel ? mkdtempSync(path.join(os.tmpdir(), 'mbo-bench-profiel-')) : undefined;
     say(`bekostiging: herberekening (vandaag ${vandaag})`);
-    const eerste = await herbereken(url, vandaag, profielDir);
+    const eerste = await herbereken(url, vandaag, herberekeningSleutel(vandaag), profielDir);
     say(
       `bekostiging: herberekening ${eerste.seconden} s, ${eerste.statussen} statussen (${eerste.gewijzigd} gewijzigd), piek-RSS ${eerste.peakRssMb} MB`,
     );
@@ -774,7 +784,7 @@ export async function benchBekostiging(args: {
     const statusTabel = await tabelGrootte(url, 'bekostigingsstatus');
     const diplomastatusTabel = await tabelGrootte(url, 'diplomastatus');
     say('bekostiging: herberekening, tweede keer (niets veranderd)');
-    const tweede = await herbereken(url, vandaag);
+    const tweede = await herbereken(url, vandaag, `${herberekeningSleutel(vandaag)}/bench-tweede-keer`);
     say(
       `bekostiging: tweede keer ${tweede.seconden} s, ${tweede.gewijzigd} gewijzigd, piek-RSS ${tweede.peakRssMb} MB`,
     );
@@ -877,11 +887,12 @@ if (import.meta.main) {
       houden: { type: 'boolean', default: false },
       profiel: { type: 'boolean', default: false },
       herbereken: { type: 'string' },
+      sleutel: { type: 'string' },
     },
   });
-  const vandaag = values.vandaag ?? new Date().toISOString().slice(0, 10);
+  const vandaag = values.vandaag ?? dutchDate(new Date());
   if (values.herbereken) {
-    await herberekenKind(values.herbereken, vandaag);
+    await herberekenKind(values.herbereken, vandaag, values.sleutel ?? herberekeningSleutel(vandaag));
   } else {
     const b = await benchBekostiging({
       adminUrl: values['database-url'],
