@@ -286,7 +286,7 @@ export async function genereer(args: {
       `create temp table gen_bsn as
          select (row_number() over (order by j))::int as r, f8 || d9::text as bsn from (
            select j, f8, (${gewogenSom8('f8')}) % 11 as d9
-           from (select j, (20000000 + (j * 7919 + ${args.seed} * 104729) % 60000000)::text as f8
+           from (select j, (20000000 + (j::bigint * 7919 + ${args.seed} * 104729) % 60000000)::text as f8
                  from generate_series(1, ${bsnCap}) j) x
          ) y where d9 < 10`,
     );
@@ -296,7 +296,7 @@ export async function genereer(args: {
       `create temp table gen_onr as
          select (row_number() over (order by q))::int as r, f8 || d9::text as onr from (
            select q, f8, (((${gewogenSom8('f8')}) - 5) % 11 + 11) % 11 as d9
-           from (select q, '10' || lpad(((q * 7919) % 500000)::text, 6, '0') as f8
+           from (select q, '10' || lpad(((q::bigint * 7919) % 500000)::text, 6, '0') as f8
                  from generate_series(1, ${onrCap}) q) x
          ) y where d9 < 10`,
     );

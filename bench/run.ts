@@ -11,6 +11,9 @@
  * BENCH_CONCURRENCY (16), BENCH_DATABASE_URL (admin URL, default postgresql://postgres@127.0.0.1:5432/postgres),
  * BENCH_IDENTIFICATIE_STUDENTEN (1000) and BENCH_BACKLOG (10000) for the identification figures
  * (bench/identificatie.ts); BENCH_ONLY=identificatie runs only those and merges them into latest.json.
+ * BENCH_BEKOSTIGING_INSCHRIJVINGEN (500000; 0 skips the stage) and BENCH_BEKOSTIGING_UITLEG (1000) size the
+ * bekostiging stage (bench/bekostiging.ts); BENCH_ONLY=bekostiging runs only that one and merges it into
+ * latest.json and latest.md.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -20,6 +23,7 @@ import { schooljaarOf } from '../sim/sis/datum.ts';
 import { runSis, type SisSummary } from '../sim/sis/sis.ts';
 import { signToken } from '../src/platform/auth.ts';
 import { PROJECT_ROOT } from '../src/platform/config.ts';
+import { type BekostigingBench, benchBekostiging, renderBekostiging } from './bekostiging.ts';
 import { benchIdentificatie, type IdentificatieBench } from './identificatie.ts';
 import { type Server, startServer as startServerWith } from './server.ts';
 
@@ -28,6 +32,8 @@ const STUDENTEN_PGLITE = Number(process.env.BENCH_STUDENTEN_PGLITE ?? 800);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const RESULTATEN_STUDENTEN = Number(process.env.BENCH_STUDENTEN_RESULTATEN ?? 1000);
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const BEKOSTIGING_INSCHRIJVINGEN = Number(process.env.BENCH_BEKOSTIGING_INSCHRIJVINGEN ?? 500_000);
+const BEKOSTIGING_UITLEG = Number(process.env.BENCH_BEKOSTIGING_UITLEG ?? 1000);
 const SECRET = `bench-${process.pid}-${Date.now()}`;
 const RESULTS = path.join(PROJECT_ROOT, 'bench', 'results');
 
@@ -218,8 +224,50 @@ async function identificatie(): Promise<IdentificatieBench> {
   }
 }
 
+async function bekostiging(): Promise<BekostigingBench | undefined> {
+  if (!(BEKOSTIGING_INSCHRIJVINGEN > 0)) {
+    return undefined;
+  }
+  return benchBekostiging({
+    adminUrl: ADMIN_URL,
+    inschrijvingen: BEKOSTIGING_INSCHRIJVINGEN,
+    uitleg: BEKOSTIGING_UITLEG,
+    say,
+  });
+}
+
+/** Replaces (or appends) the bekostiging section of latest.md, which runs to the end of the file. */
+function withBekostigingSection(markdown: string, b: BekostigingBench): string {
+  const i = markdown.indexOf('## Bekostiging');
+  return `${(i < 0 ? markdown : markdown.slice(0, i)).trimEnd()}\n\n${renderBekostiging(b)}`;
+}
+
 async function main(): Promise<void> {
   const t0 = Date.now();
+  if (process.env.BENCH_ONLY === 'bekostiging') {
+    mkdirSync(RESULTS, { recursive: true });
+    const file = path.join(RESULTS, 'latest.json');
+    let previous: Record<string, unknown> = {};
+    try {
+      previous = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch {
+      // no earlier results
+    }
+    const b = await bekostiging();
+    if (b) {
+      writeFileSync(file, `${JSON.stringify({ ...previous, bekostiging: b }, null, 2)}\n`);
+      const md = path.join(RESULTS, 'latest.md');
+      let markdown = '';
+      try {
+        markdown = readFileSync(md, 'utf8');
+      } catch {
+        // none yet
+      }
+      writeFileSync(md, withBekostigingSection(markdown, b));
+      process.stdout.write(renderBekostiging(b));
+    }
+    return;
+  }
   if (process.env.BENCH_ONLY === 'identificatie') {
     mkdirSync(RESULTS, { recursive: true });
     const file = path.join(RESULTS, 'latest.json');
@@ -308,6 +356,9 @@ async function main(): Promise<void> {
   // --- Identification (PostgreSQL, BRP simulator on loopback) -------------------------------------------
   const ident = await identificatie();
 
+  // --- Bekostiging: a national-size register, every status recomputed, explanations (PostgreSQL) ----------
+  const bekostigingResult = await bekostiging();
+
   // --- PGlite ------------------------------------------------------------------------------------------
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mbo-bench-pglite-'));
   let pglite: IntakeResult;
@@ -348,6 +399,7 @@ async function main(): Promise<void> {
       aim: { meldingenPerSec: 1000, p99Ms: 50, concurrency: 16 },
     },
     identificatie: ident,
+    ...(bekostigingResult ? { bekostiging: bekostigingResult } : {}),
     durationSec: Math.round((Date.now() - t0) / 1000),
   };
   writeFileSync(path.join(RESULTS, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
@@ -395,6 +447,7 @@ type Result = {
     ratioApiToBaseline: number;
     resultaten: IntakeResult & { schooljaar: number; resultaatRecords: number; diplomas: number };
   };
+  bekostiging?: BekostigingBench;
   durationSec: number;
 };
 
@@ -423,6 +476,7 @@ function renderMarkdown(r: Result): string {
         : `not met (${p.meldingenPerSec >= 1000 ? '' : `throughput ${Math.round((100 * p.meldingenPerSec) / 1000)}% of the aim`}${p.meldingenPerSec < 1000 && p.p99Ms >= 50 ? ', ' : ''}${p.p99Ms >= 50 ? `p99 ${p.p99Ms} ms` : ''})`
     }. Bench took ${r.durationSec} s.`,
     '',
+    ...(r.bekostiging ? [renderBekostiging(r.bekostiging)] : []),
   ].join('\n');
 }
 
