@@ -15,7 +15,8 @@
  *     inschrijvingen, sequential over one keep-alive connection, p50/p99.
  *
  * Alone: `npx node bench/bekostiging.ts [--inschrijvingen 500000] [--uitleg 1000] [--seed 1] [--vandaag JJJJ-MM-DD]
- * [--database-url postgresql://postgres@127.0.0.1:5432/postgres] [--houden] [--profiel]` prints the figures as JSON
+ * [--database-url postgresql://postgres@127.0.0.1:5432/postgres] [--database mbo_bench_bekostiging] [--houden]
+ * [--profiel]` prints the figures as JSON
  * (`--houden` keeps the database, `--profiel` writes a CPU profile of the first recompute and prints its top
  * functions). `npm run bench` runs it as a stage (BENCH_BEKOSTIGING_INSCHRIJVINGEN, default 500000).
  */
@@ -229,30 +230,35 @@ export async function genereer(args: {
   const t0 = performance.now();
   const { instellingen, aanbod, groepen } = aanbodTabellen(args.data, '2024-08-01');
   const gewichten = instellingen.flatMap((i) => Array.from({ length: i.gewicht }, () => i.idx));
+  // Two sessions: once persons and inschrijvingen are in, the other tables fill in two lanes side by side. The
+  // helper tables are unlogged tables of a schema of their own (both sessions see them), dropped at the end.
   const c = new pg.Client({ connectionString: args.url });
+  const c2 = new pg.Client({ connectionString: args.url });
   await c.connect();
-  const stap = async (label: string, text: string, params?: unknown[]) => {
+  await c2.connect();
+  const stap = async (label: string, text: string, params?: unknown[], client = c) => {
     const t = performance.now();
-    const r = await c.query(text, params);
+    const r = await client.query(text, params);
     const rows = Array.isArray(r) ? r.reduce((s, x) => s + (x.rowCount ?? 0), 0) : (r.rowCount ?? 0);
     say(`  ${label}: ${rows} rijen, ${((performance.now() - t) / 1000).toFixed(1)} s`);
   };
   try {
-    await c.query(
-      "set time zone 'UTC'; set synchronous_commit = off; set work_mem = '128MB'; set temp_buffers = '256MB'",
-    );
+    const sessie =
+      "set time zone 'UTC'; set synchronous_commit = off; set work_mem = '128MB'; set search_path = bench_gen, public";
+    await c.query(`drop schema if exists bench_gen cascade; create schema bench_gen; ${sessie}`);
+    await c2.query(sessie);
     const s = args.seed * 1000;
     // u(x, k): a uniform number in [0, 1) for row x and purpose k.
     await c.query(
-      `create function pg_temp.u(x bigint, k int) returns float8 language sql immutable parallel safe as
+      `create function bench_gen.u(x bigint, k int) returns float8 language sql immutable parallel safe as
        $$ select (hashint8extended(x, ${s} + k) & 2147483647)::float8 / 2147483648.0 $$`,
     );
     await c.query(
-      'create temp table gen_instelling as select * from unnest($1::int[], $2::text[], $3::boolean[]) as t(idx, brin, bekostigd)',
+      'create unlogged table gen_instelling as select * from unnest($1::int[], $2::text[], $3::boolean[]) as t(idx, brin, bekostigd)',
       [instellingen.map((i) => i.idx), instellingen.map((i) => i.brin), instellingen.map((i) => i.bekostigd)],
     );
     await c.query(
-      `create temp table gen_aanbod as
+      `create unlogged table gen_aanbod as
          select (row_number() over ())::int as idx, t.* from unnest($1::text[], $2::text[], $3::int[], $4::text[])
            with ordinality as t(crebo, leertraject, niveau, onderwijslocatie, ord) order by ord`,
       [
@@ -263,7 +269,7 @@ export async function genereer(args: {
       ],
     );
     await c.query(
-      'create temp table gen_groep as select * from unnest($1::int[], $2::text[], $3::int[], $4::int[]) as t(inst, groep, off, cnt)',
+      'create unlogged table gen_groep as select * from unnest($1::int[], $2::text[], $3::int[], $4::int[]) as t(inst, groep, off, cnt)',
       [
         groepen.map((g) => g.inst),
         groepen.map((g) => g.groep),
@@ -271,9 +277,10 @@ export async function genereer(args: {
         groepen.map((g) => g.cnt),
       ],
     );
-    await c.query('create temp table gen_gewicht as select $1::int[] as arr, cardinality($1::int[]) as n', [
-      gewichten,
-    ]);
+    await c.query(
+      'create unlogged table gen_gewicht as select $1::int[] as arr, cardinality($1::int[]) as n',
+      [gewichten],
+    );
     await c.query('analyze gen_instelling; analyze gen_aanbod; analyze gen_groep');
     say(
       `genereren: ${N} inschrijvingen, ${P} personen, ${instellingen.length} instellingen (${instellingen.filter((i) => !i.bekostigd).length} niet bekostigd), ${aanbod.length} aanbodregels`,
@@ -283,7 +290,7 @@ export async function genereer(args: {
     const bsnCap = Math.ceil(P * 1.15) + 100;
     await stap(
       'bsn',
-      `create temp table gen_bsn as
+      `create unlogged table gen_bsn as
          select (row_number() over (order by j))::int as r, f8 || d9::text as bsn from (
            select j, f8, (${gewogenSom8('f8')}) % 11 as d9
            from (select j, (20000000 + (j::bigint * 7919 + ${args.seed} * 104729) % 60000000)::text as f8
@@ -293,7 +300,7 @@ export async function genereer(args: {
     const onrCap = Math.min(499_999, Math.ceil(P * AANDEEL.onderwijsnummer * 1.3) + 1000);
     await stap(
       'onderwijsnummers',
-      `create temp table gen_onr as
+      `create unlogged table gen_onr as
          select (row_number() over (order by q))::int as r, f8 || d9::text as onr from (
            select q, f8, (((${gewogenSom8('f8')}) - 5) % 11 + 11) % 11 as d9
            from (select q, '10' || lpad(((q::bigint * 7919) % 500000)::text, 6, '0') as f8
@@ -302,10 +309,10 @@ export async function genereer(args: {
     );
     await stap(
       'personen (hulptabel)',
-      `create temp table gen_persoon as
+      `create unlogged table gen_persoon as
          select p, is_onr, (row_number() over (partition by is_onr order by p))::int as rk,
-                (select arr[1 + floor(pg_temp.u(p, 2) * n)::int] from gen_gewicht) as inst
-         from (select p, pg_temp.u(p, 1) < ${AANDEEL.onderwijsnummer} as is_onr
+                (select arr[1 + floor(bench_gen.u(p, 2) * n)::int] from gen_gewicht) as inst
+         from (select p, bench_gen.u(p, 1) < ${AANDEEL.onderwijsnummer} as is_onr
                from generate_series(1, ${P}) p) x`,
     );
     await c.query('alter table gen_persoon add primary key (p); analyze gen_persoon');
@@ -316,20 +323,20 @@ export async function genereer(args: {
       let cum = 0;
       const whens = REDENEN_UITVAL.map(([code, w]) => {
         cum += w;
-        return `when pg_temp.u(k, ${k}) < ${cum / totaal} then '${code}'`;
+        return `when bench_gen.u(k, ${k}) < ${cum / totaal} then '${code}'`;
       });
       return `case ${whens.join(' ')} else '07' end`;
     };
     const groepKeuze = (k: number) =>
-      `case when pg_temp.u(k, ${k}) < ${AANDEEL.entree} then 'ENTREE' when pg_temp.u(k, ${k}) < ${AANDEEL.entree + AANDEEL.bbl} then 'BBL' else 'BOL' end`;
+      `case when bench_gen.u(k, ${k}) < ${AANDEEL.entree} then 'ENTREE' when bench_gen.u(k, ${k}) < ${AANDEEL.entree + AANDEEL.bbl} then 'BBL' else 'BOL' end`;
     // Stage a: who, where, which programme, when.
     await stap(
       'inschrijvingen (hulptabel)',
-      `create temp table gen_a as
+      `create unlogged table gen_a as
          select k, x.p as persoon_id, x.inst, case when k <= ${P} then '1' else '2' end as volgnummer,
-                case when pg_temp.u(k, 10) < ${AANDEEL.opEenAugustus}
-                     then make_date(2024 + floor(pg_temp.u(k, 11) * 3)::int, 8, 1)
-                     else '2024-08-01'::date + floor(pg_temp.u(k, 11) * ('2026-11-01'::date - '2024-08-01'::date + 1))::int
+                case when bench_gen.u(k, 10) < ${AANDEEL.opEenAugustus}
+                     then make_date(2024 + floor(bench_gen.u(k, 11) * 3)::int, 8, 1)
+                     else '2024-08-01'::date + floor(bench_gen.u(k, 11) * ('2026-11-01'::date - '2024-08-01'::date + 1))::int
                 end as d0,
                 ${groepKeuze(12)} as groep1, ${groepKeuze(13)} as groep2
          from (
@@ -337,17 +344,17 @@ export async function genereer(args: {
            from generate_series(1, ${N}) k
          ) q
          cross join lateral (
-           select q.p, case when q.k <= ${P} or pg_temp.u(q.k, 3) < ${AANDEEL.tweedeBijZelfdeInstelling}
+           select q.p, case when q.k <= ${P} or bench_gen.u(q.k, 3) < ${AANDEEL.tweedeBijZelfdeInstelling}
                             then gp.inst
-                            else (select arr[1 + floor(pg_temp.u(q.k, 4) * n)::int] from gen_gewicht) end as inst
+                            else (select arr[1 + floor(bench_gen.u(q.k, 4) * n)::int] from gen_gewicht) end as inst
            from gen_persoon gp where gp.p = q.p
          ) x`,
     );
     await stap(
       'opleidingen en data (hulptabel)',
-      `create temp table gen_ins as
+      `create unlogged table gen_ins as
          select b.*,
-                case when uitval then b.d0 + floor(pg_temp.u(k, 30) * greatest(0, least(gepland, ${V} - 1) - b.d0))::int
+                case when uitval then b.d0 + floor(bench_gen.u(k, 30) * greatest(0, least(gepland, ${V} - 1) - b.d0))::int
                      when gepland < ${V} then gepland end as werkelijk,
                 case when uitval then ${reden(31)} when gepland < ${V} then '08' end as reden
          from (
@@ -355,56 +362,56 @@ export async function genereer(args: {
                   a2.crebo as crebo2, a2.leertraject as lt2, a2.onderwijslocatie as loc2,
                   make_date(extract(year from a.d0 - interval '7 months')::int
                             + case a1.niveau when 1 then 1 when 2 then 2 when 3 then 3
-                                             else case when pg_temp.u(k, 20) < 0.6 then 3 else 4 end end, 7, 31) as gepland,
-                  pg_temp.u(k, 21) < ${AANDEEL.uitval} as uitval,
-                  (date_trunc('month', a.d0 + make_interval(months => 2 + floor(pg_temp.u(k, 22) * 8)::int)))::date as begin2,
-                  pg_temp.u(k, 23) < ${AANDEEL.tweedePeriode} as wil_twee,
-                  pg_temp.u(k, 24) < ${AANDEEL.indicatieBekostigbaar} as ind1,
-                  pg_temp.u(k, 25) < ${AANDEEL.indicatieBekostigbaar} as ind2
+                                             else case when bench_gen.u(k, 20) < 0.6 then 3 else 4 end end, 7, 31) as gepland,
+                  bench_gen.u(k, 21) < ${AANDEEL.uitval} as uitval,
+                  (date_trunc('month', a.d0 + make_interval(months => 2 + floor(bench_gen.u(k, 22) * 8)::int)))::date as begin2,
+                  bench_gen.u(k, 23) < ${AANDEEL.tweedePeriode} as wil_twee,
+                  bench_gen.u(k, 24) < ${AANDEEL.indicatieBekostigbaar} as ind1,
+                  bench_gen.u(k, 25) < ${AANDEEL.indicatieBekostigbaar} as ind2
            from gen_a a
            join gen_groep g1 on g1.inst = a.inst and g1.groep = a.groep1
-           join gen_aanbod a1 on a1.idx = g1.off + floor(pg_temp.u(a.k, 14) * g1.cnt)::int
+           join gen_aanbod a1 on a1.idx = g1.off + floor(bench_gen.u(a.k, 14) * g1.cnt)::int
            join gen_groep g2 on g2.inst = a.inst and g2.groep = a.groep2
-           join gen_aanbod a2 on a2.idx = g2.off + floor(pg_temp.u(a.k, 15) * g2.cnt)::int
+           join gen_aanbod a2 on a2.idx = g2.off + floor(bench_gen.u(a.k, 15) * g2.cnt)::int
          ) b`,
     );
     // Stage c: periodes, BPV, diploma, and the registered times (never after today).
     const tijd = (datum: string, k: number) =>
-      `(least(${datum}, ${V} - 1)::timestamp + make_interval(secs => 28800 + floor(pg_temp.u(k, ${k}) * 36000)))::timestamptz`;
+      `(least(${datum}, ${V} - 1)::timestamp + make_interval(secs => 28800 + floor(bench_gen.u(k, ${k}) * 36000)))::timestamptz`;
     await stap(
       'periodes, bpv, diploma (hulptabel)',
-      `create temp table gen as
+      `create unlogged table gen as
          select c.*,
                 case when bbl then ${tijd('c.bpv_afsluit + 3', 46)} end as r_bpv_raw
          from (
            select b.*, (lt1 = 'BBL' or (twee and lt2 = 'BBL')) as bbl,
                   case when lt1 = 'BBL' then d0 else begin2 end as bpv_begin,
-                  case when pg_temp.u(k, 41) < ${AANDEEL.bpvLaatAfgesloten}
-                       then least(case when lt1 = 'BBL' then d0 else begin2 end + 60 + floor(pg_temp.u(k, 42) * 150)::int, ${V} - 1)
-                       else case when lt1 = 'BBL' then d0 else begin2 end - floor(pg_temp.u(k, 42) * 21)::int
+                  case when bench_gen.u(k, 41) < ${AANDEEL.bpvLaatAfgesloten}
+                       then least(case when lt1 = 'BBL' then d0 else begin2 end + 60 + floor(bench_gen.u(k, 42) * 150)::int, ${V} - 1)
+                       else case when lt1 = 'BBL' then d0 else begin2 end - floor(bench_gen.u(k, 42) * 21)::int
                   end as bpv_afsluit,
-                  (lt1 = 'BBL' or (twee and lt2 = 'BBL')) and pg_temp.u(k, 43) >= ${AANDEEL.bblZonderBpv} as heeft_bpv,
-                  reden = '08' and pg_temp.u(k, 44) < ${AANDEEL.diploma} as heeft_dip,
-                  greatest(d0, werkelijk - floor(pg_temp.u(k, 45) * 30)::int) as datum_dip,
-                  ${tijd('b.d0 + floor(pg_temp.u(k, 40) * 30)::int - 10', 47)} as r1
+                  (lt1 = 'BBL' or (twee and lt2 = 'BBL')) and bench_gen.u(k, 43) >= ${AANDEEL.bblZonderBpv} as heeft_bpv,
+                  reden = '08' and bench_gen.u(k, 44) < ${AANDEEL.diploma} as heeft_dip,
+                  greatest(d0, werkelijk - floor(bench_gen.u(k, 45) * 30)::int) as datum_dip,
+                  ${tijd('b.d0 + floor(bench_gen.u(k, 40) * 30)::int - 10', 47)} as r1
            from (select gen_ins.*, wil_twee and begin2 <= coalesce(werkelijk, gepland) and begin2 < ${V} as twee
                  from gen_ins) b
          ) c`,
     );
     await stap(
       'geregistreerde tijden (hulptabel)',
-      `create temp table g as
+      `create unlogged table g as
          select gen.*, i.brin,
-                greatest(r1 + interval '1 minute', ${tijd('werkelijk + floor(pg_temp.u(k, 50) * 14)::int', 51)}) as r2,
-                greatest(r1 + interval '1 minute', ${tijd('begin2 + floor(pg_temp.u(k, 52) * 10)::int - 5', 53)}) as r_p2,
+                greatest(r1 + interval '1 minute', ${tijd('werkelijk + floor(bench_gen.u(k, 50) * 14)::int', 51)}) as r2,
+                greatest(r1 + interval '1 minute', ${tijd('begin2 + floor(bench_gen.u(k, 52) * 10)::int - 5', 53)}) as r_p2,
                 greatest(r1 + interval '1 minute', r_bpv_raw) as r_bpv,
                 greatest(r1 + interval '1 minute', ${tijd('datum_dip + 7', 54)}) as r_dip
          from gen join gen_instelling i on i.idx = gen.inst`,
     );
     await c.query('alter table g add primary key (k); analyze g');
 
-    const tx = async (label: string, text: string) =>
-      stap(label, `begin; set constraints all immediate; ${text}; commit`);
+    const tx = async (label: string, text: string, client = c) =>
+      stap(label, `begin; set constraints all immediate; ${text}; commit`, undefined, client);
     await tx(
       'melding',
       `insert into melding (id, brin, soort, afzender, ontvangen_op, body_sha256, inhoud_sha256, body, status,
@@ -421,83 +428,98 @@ export async function genereer(args: {
        left join gen_bsn b on not p.is_onr and b.r = p.rk
        left join gen_onr o on p.is_onr and o.r = p.rk`,
     );
-    const land = `case when not p.is_onr or pg_temp.u(p.p, 60) < 0.6 then null
-                       when pg_temp.u(p.p, 61) < 0.6 then '5010' when pg_temp.u(p.p, 61) < 0.9 then '6029' else '7044' end`;
-    await tx(
-      'persoon_gegevens',
-      `insert into persoon_gegevens (persoon_id, brin, geboortedatum, geslacht, postcode, land, achternaam, voornamen,
-                                     leerlingnummer, registered_from, melding_id)
-       select p.p, g.brin, g.d0 - (5840 + floor(pg_temp.u(p.p, 62) * 1460))::int,
-              case when pg_temp.u(p.p, 63) < 0.49 then 'M' when pg_temp.u(p.p, 63) < 0.99 then 'V' else 'O' end,
-              case when ${land} is null
-                   then (1000 + floor(pg_temp.u(p.p, 64) * 8999))::int::text || chr(65 + floor(pg_temp.u(p.p, 65) * 26)::int)
-                        || chr(65 + floor(pg_temp.u(p.p, 66) * 26)::int) end,
-              ${land}, 'Bulk', 'Student', 'L' || p.p, g.r1, g.inst
-       from gen_persoon p join g on g.k = p.p`,
-    );
-    await tx(
-      'persoon_identificatie',
-      `insert into persoon_identificatie (persoon_id, status, bsn, geboortedatum, kenmerk, bron, melding_id,
-                                          registered_from)
-       select p.p, case when p.is_onr then 'onderwijsnummer' else 'geidentificeerd' end, b.bsn,
-              (g.d0 - (5840 + floor(pg_temp.u(p.p, 62) * 1460))::int)::text, md5(p.p::text), 'melding', g.inst, g.r1
-       from gen_persoon p join g on g.k = p.p left join gen_bsn b on not p.is_onr and b.r = p.rk`,
-    );
     await tx(
       'inschrijving',
       `insert into inschrijving (id, persoon_id, brin, inschrijvingsvolgnummer, created_at)
        select k, persoon_id, brin, volgnummer, r1 from g`,
     );
-    await tx(
-      'inschrijving_versie',
-      `insert into inschrijving_versie (inschrijving_id, datum_inschrijving, datum_uitschrijving_gepland,
-                                        datum_uitschrijving_werkelijk, reden_uitschrijving, mutatie, registered_from,
-                                        registered_until, melding_id)
-       select k, d0, gepland, null, null, 'toevoegen', r1, case when werkelijk is not null then r2 end, inst from g
-       union all
-       select k, d0, gepland, werkelijk, reden, 'wijzigen', r2, null, inst from g where werkelijk is not null`,
-    );
-    await tx(
-      'inschrijvingsperiode',
-      `insert into inschrijvingsperiode (id, inschrijving_id, created_at)
-       select k, k, r1 from g union all select ${N} + k, k, r_p2 from g where twee`,
-    );
-    await tx(
-      'inschrijvingsperiode_versie',
-      `insert into inschrijvingsperiode_versie (periode_id, inschrijving_id, datum_begin, opleidingcode, leertraject,
-                                                niveau, indicatie_bekostigbaar, onderwijslocatie, mutatie,
-                                                registered_from, melding_id)
-       select k, k, d0, crebo1, lt1, null, ind1, loc1, 'toevoegen', r1, inst from g
-       union all
-       select ${N} + k, k, begin2, crebo2, lt2, null, ind2, loc2, 'toevoegen', r_p2, inst from g where twee`,
-    );
-    await tx(
-      'bpv',
-      `insert into bpv (id, inschrijving_id, bpv_volgnummer, created_at)
-       select k, k, '1', r_bpv from g where heeft_bpv`,
-    );
-    await tx(
-      'bpv_versie',
-      `insert into bpv_versie (bpv_id, inschrijving_id, afsluitdatum, datum_begin, datum_einde_gepland,
-                               datum_einde_werkelijk, omvang, leerbedrijf_id, opleidingcode, erkenning, mutatie,
-                               registered_from, melding_id)
-       select k, k, bpv_afsluit, bpv_begin, gepland, case when werkelijk < gepland then werkelijk end,
-              400 + floor(pg_temp.u(k, 70) * 1200)::int, (100000000 + floor(pg_temp.u(k, 71) * 899999999))::bigint::text,
-              case when lt1 = 'BBL' then crebo1 else crebo2 end, 'erkend', 'toevoegen', r_bpv, inst
-       from g where heeft_bpv`,
-    );
-    await tx(
-      'resultaat (diploma)',
-      `insert into resultaat (id, persoon_id, brin, resultaatvolgnummer, soort, created_at)
-       select k, persoon_id, brin, 'DIP' || volgnummer, 'DIP', r_dip from g where heeft_dip`,
-    );
-    await tx(
-      'resultaat_versie (diploma)',
-      `insert into resultaat_versie (resultaat_id, inschrijving_id, opleidingcode, datum_resultaat,
-                                     indicatie_bekostigbaar, uitslag, mutatie, registered_from, melding_id)
-       select k, k, case when twee then crebo2 else crebo1 end, datum_dip, true, 'Behaald', 'toevoegen', r_dip, inst
-       from g where heeft_dip`,
-    );
+    const land = `case when not p.is_onr or bench_gen.u(p.p, 60) < 0.6 then null
+                       when bench_gen.u(p.p, 61) < 0.6 then '5010' when bench_gen.u(p.p, 61) < 0.9 then '6029' else '7044' end`;
+    await Promise.all([
+      (async () => {
+        await tx(
+          'persoon_gegevens',
+          `insert into persoon_gegevens (persoon_id, brin, geboortedatum, geslacht, postcode, land, achternaam, voornamen,
+                                       leerlingnummer, registered_from, melding_id)
+         select p.p, g.brin, g.d0 - (5840 + floor(bench_gen.u(p.p, 62) * 1460))::int,
+                case when bench_gen.u(p.p, 63) < 0.49 then 'M' when bench_gen.u(p.p, 63) < 0.99 then 'V' else 'O' end,
+                case when ${land} is null
+                     then (1000 + floor(bench_gen.u(p.p, 64) * 8999))::int::text || chr(65 + floor(bench_gen.u(p.p, 65) * 26)::int)
+                          || chr(65 + floor(bench_gen.u(p.p, 66) * 26)::int) end,
+                ${land}, 'Bulk', 'Student', 'L' || p.p, g.r1, g.inst
+         from gen_persoon p join g on g.k = p.p`,
+          c,
+        );
+        await tx(
+          'persoon_identificatie',
+          `insert into persoon_identificatie (persoon_id, status, bsn, geboortedatum, kenmerk, bron, melding_id,
+                                            registered_from)
+         select p.p, case when p.is_onr then 'onderwijsnummer' else 'geidentificeerd' end, b.bsn,
+                (g.d0 - (5840 + floor(bench_gen.u(p.p, 62) * 1460))::int)::text, md5(p.p::text), 'melding', g.inst, g.r1
+         from gen_persoon p join g on g.k = p.p left join gen_bsn b on not p.is_onr and b.r = p.rk`,
+          c,
+        );
+        await tx(
+          'bpv',
+          `insert into bpv (id, inschrijving_id, bpv_volgnummer, created_at)
+         select k, k, '1', r_bpv from g where heeft_bpv`,
+          c,
+        );
+        await tx(
+          'bpv_versie',
+          `insert into bpv_versie (bpv_id, inschrijving_id, afsluitdatum, datum_begin, datum_einde_gepland,
+                                 datum_einde_werkelijk, omvang, leerbedrijf_id, opleidingcode, erkenning, mutatie,
+                                 registered_from, melding_id)
+         select k, k, bpv_afsluit, bpv_begin, gepland, case when werkelijk < gepland then werkelijk end,
+                400 + floor(bench_gen.u(k, 70) * 1200)::int, (100000000 + floor(bench_gen.u(k, 71) * 899999999))::bigint::text,
+                case when lt1 = 'BBL' then crebo1 else crebo2 end, 'erkend', 'toevoegen', r_bpv, inst
+         from g where heeft_bpv`,
+          c,
+        );
+        await tx(
+          'resultaat (diploma)',
+          `insert into resultaat (id, persoon_id, brin, resultaatvolgnummer, soort, created_at)
+         select k, persoon_id, brin, 'DIP' || volgnummer, 'DIP', r_dip from g where heeft_dip`,
+          c,
+        );
+        await tx(
+          'resultaat_versie (diploma)',
+          `insert into resultaat_versie (resultaat_id, inschrijving_id, opleidingcode, datum_resultaat,
+                                       indicatie_bekostigbaar, uitslag, mutatie, registered_from, melding_id)
+         select k, k, case when twee then crebo2 else crebo1 end, datum_dip, true, 'Behaald', 'toevoegen', r_dip, inst
+         from g where heeft_dip`,
+          c,
+        );
+      })(),
+      (async () => {
+        await tx(
+          'inschrijving_versie',
+          `insert into inschrijving_versie (inschrijving_id, datum_inschrijving, datum_uitschrijving_gepland,
+                                          datum_uitschrijving_werkelijk, reden_uitschrijving, mutatie, registered_from,
+                                          registered_until, melding_id)
+         select k, d0, gepland, null, null, 'toevoegen', r1, case when werkelijk is not null then r2 end, inst from g
+         union all
+         select k, d0, gepland, werkelijk, reden, 'wijzigen', r2, null, inst from g where werkelijk is not null`,
+          c2,
+        );
+        await tx(
+          'inschrijvingsperiode',
+          `insert into inschrijvingsperiode (id, inschrijving_id, created_at)
+         select k, k, r1 from g union all select ${N} + k, k, r_p2 from g where twee`,
+          c2,
+        );
+        await tx(
+          'inschrijvingsperiode_versie',
+          `insert into inschrijvingsperiode_versie (periode_id, inschrijving_id, datum_begin, opleidingcode, leertraject,
+                                                  niveau, indicatie_bekostigbaar, onderwijslocatie, mutatie,
+                                                  registered_from, melding_id)
+         select k, k, d0, crebo1, lt1, null, ind1, loc1, 'toevoegen', r1, inst from g
+         union all
+         select ${N} + k, k, begin2, crebo2, lt2, null, ind2, loc2, 'toevoegen', r_p2, inst from g where twee`,
+          c2,
+        );
+      })(),
+    ]);
     for (const t of ['melding', 'persoon', 'inschrijving', 'inschrijvingsperiode', 'bpv', 'resultaat']) {
       await c.query(
         `select setval(pg_get_serial_sequence('${t}', 'id'), greatest(1, (select max(id) from ${t})))`,
@@ -518,7 +540,9 @@ export async function genereer(args: {
     };
     return result;
   } finally {
+    await c.query('drop schema if exists bench_gen cascade').catch(() => undefined);
     await c.end();
+    await c2.end();
   }
 }
 
@@ -753,13 +777,18 @@ export async function benchBekostiging(args: {
   vandaag?: string;
   houden?: boolean;
   profiel?: boolean;
+  /** Name of the database to (re)create; default mbo_bench_bekostiging. */
+  database?: string;
   say: Say;
 }): Promise<BekostigingBench> {
   const { say } = args;
   const seed = args.seed ?? 1;
   // the app's today (src/main.ts): its start-up check then finds the recompute done
   const vandaag = args.vandaag ?? dutchDate(new Date());
-  const name = 'mbo_bench_bekostiging';
+  const name = args.database ?? 'mbo_bench_bekostiging';
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) {
+    throw new Error(`database name ${name}: lower case letters, digits and _ only`);
+  }
   const url = dbUrl(args.adminUrl, name);
   const secret = `bench-bekostiging-${process.pid}-${Date.now()}`;
   say(`bekostiging: database ${name}`);
@@ -884,6 +913,7 @@ if (import.meta.main) {
       seed: { type: 'string', default: '1' },
       vandaag: { type: 'string' },
       'database-url': { type: 'string', default: DEFAULT_ADMIN_URL },
+      database: { type: 'string', default: 'mbo_bench_bekostiging' },
       houden: { type: 'boolean', default: false },
       profiel: { type: 'boolean', default: false },
       herbereken: { type: 'string' },
@@ -901,6 +931,7 @@ if (import.meta.main) {
       seed: Number(values.seed),
       vandaag,
       houden: values.houden,
+      database: values.database,
       profiel: values.profiel,
       say: (m) => process.stderr.write(`[bench] ${m}\n`),
     });
