@@ -38,6 +38,11 @@ function withDatabase(url: string, name: string): string {
   return u.toString();
 }
 
+/** The connection string of a PostgreSQL test database by name (for code that opens its own pg clients). */
+export function postgresTestUrl(name: string): string {
+  return withDatabase(ADMIN_URL, name);
+}
+
 let pgTemplate: Promise<string> | undefined;
 
 async function buildPostgresTemplate(): Promise<string> {
