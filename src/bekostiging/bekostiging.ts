@@ -27,7 +27,15 @@ export const VERBLIJFSJAARFACTOR_TOT = '2018-10-01';
 
 /** A register fact this derivation used, passed through from the caller (its id and recorded version). */
 export type FeitRef = Readonly<{
-  soort: 'inschrijving' | 'periode' | 'bpv' | 'persoon' | 'kwalificatie' | 'instelling' | 'resultaat';
+  soort:
+    | 'inschrijving'
+    | 'periode'
+    | 'bpv'
+    | 'persoon'
+    | 'persoonsgegevens'
+    | 'kwalificatie'
+    | 'instelling'
+    | 'resultaat';
   id: string;
   /** The recorded version (e.g. the `_versie` row id or its registered_from); absent for reference data. */
   versie?: string;
@@ -95,6 +103,8 @@ export type BekostigingPersoon = Readonly<{
   /** True when the person is known in the BRP; undefined = not known yet (treated as in BRP [I]). */
   inBrp?: boolean;
   woonplaats?: Woonplaats;
+  /** The recorded person data the residence comes from (used only when the person is not in the BRP). */
+  woonplaatsFeit?: FeitRef;
 }>;
 
 export type BekostigingInschrijving = Readonly<{
@@ -551,6 +561,7 @@ export function deriveBekostigingsstatus(feiten: InschrijvingFeiten, teldatum: D
   if (persoon) {
     use(persoon.feit);
     if (persoon.inBrp === false) {
+      use(persoon.woonplaatsFeit);
       const gebied = woontInToegestaanGebied(persoon.woonplaats);
       const params = {
         land: persoon.woonplaats?.land ?? null,
@@ -810,6 +821,13 @@ export type Diplomastatus = {
   /** Level of the highest earlier diploma that counts as earlier (DiE), with its specialist flag. */
   niveauHoogsteEerdereDiploma: number | null;
   specialistHoogsteEerdereDiploma: boolean;
+  /** Which diploma that is (DiE), when there is one: its key, date and recorded version. */
+  hoogsteEerdereDiploma: {
+    brin: string;
+    resultaatvolgnummer: string;
+    datumBehaald: Datum;
+    feit?: FeitRef;
+  } | null;
   bekostigbaar: boolean;
   /** DiW − DiE (+ DS), never negative; 0 when not bekostigbaar. */
   bijdrageDiplomawaarde: number;
@@ -893,6 +911,14 @@ export function deriveDiplomastatussen(
       specialist: n?.specialist ?? false,
       niveauHoogsteEerdereDiploma: hoogste?.n.niveau ?? null,
       specialistHoogsteEerdereDiploma: hoogste?.n.specialist ?? false,
+      hoogsteEerdereDiploma: hoogste
+        ? {
+            brin: hoogste.d.brin,
+            resultaatvolgnummer: hoogste.d.resultaatvolgnummer,
+            datumBehaald: hoogste.d.datumBehaald,
+            ...(hoogste.d.feit ? { feit: hoogste.d.feit } : {}),
+          }
+        : null,
       bekostigbaar: false,
       bijdrageDiplomawaarde: 0,
       signalen,
