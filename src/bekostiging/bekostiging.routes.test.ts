@@ -248,4 +248,64 @@ describe('bekostigingsstatus for the institution', () => {
     expect(zonder.status.bekostigbaar).toBe(false);
     expect(codes(zonder)).toContain('B07');
   });
+  it.each([
+    ['in France (outside the allowed area)', '5002', false, 'B09'],
+    ['in Belgium', '5010', true, 'B18'],
+    ['in Germany, Land not known', '6029', false, 'B10'],
+  ])(
+    'a student without BSN who gets an onderwijsnummer, living %s: bekostigbaar %s with %s',
+    async (_, land, bekostigbaar, code) => {
+      const m = inschrijvingMelding({ onderwijslocatie: loc, geboortedatum: '2004-03-01' });
+      const { burgerservicenummer: _bsn, postcode: _pc, ...rest } = m.persoon;
+      const persoon = { ...rest, achternaam: `Buitenland${n++}`, leerlingnummer: `LB${n}`, land };
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/koppelvlak/v1/meldingen',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        payload: JSON.stringify({ ...m, persoon }),
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      const onr = (res.json() as { persoon?: { onderwijsnummer?: string } }).persoon?.onderwijsnummer ?? '';
+      expect(onr).toMatch(/^10[0-9]{7}$/);
+      const row = await t.database.db
+        .selectFrom('inschrijving as i')
+        .innerJoin('persoon as p', 'p.id', 'i.persoonId')
+        .select(['i.id', 'i.persoonId'])
+        .where('p.onderwijsnummer', '=', onr)
+        .executeTakeFirstOrThrow();
+      const s = await status(row.id, 'teldatum=2026-10-01');
+      expect(s.status.bekostigbaar).toBe(bekostigbaar);
+      expect(s.status.bijdrage).toBe(bekostigbaar ? 1 : 0);
+      const signaal = s.status.signalen.find((x) => x.code === code);
+      expect(signaal?.parameters).toContainEqual({ naam: 'land', waarde: land });
+      // the person facts used: the identification version and the delivered person data with their versions
+      expect(s.status.gebruikteFeiten).toContainEqual({
+        soort: 'persoon',
+        id: row.persoonId,
+        versie: expect.stringMatching(/^[0-9]+$/),
+      });
+      expect(s.status.gebruikteFeiten).toContainEqual({
+        soort: 'persoonsgegevens',
+        id: row.persoonId,
+        versie: expect.stringMatching(/^[0-9]+$/),
+      });
+    },
+  );
+
+  it('counts a student identified in the BRP whatever land was delivered', async () => {
+    const m = inschrijvingMelding({ bsn: bsn(n++), onderwijslocatie: loc, geboortedatum: '2004-03-01' });
+    const { postcode: _pc, ...persoon } = m.persoon;
+    await post({ ...m, persoon: { ...persoon, land: '5002' } });
+    const row = await t.database.db
+      .selectFrom('inschrijving as i')
+      .innerJoin('persoon as p', 'p.id', 'i.persoonId')
+      .select('i.id')
+      .where('p.bsn', '=', m.persoon.burgerservicenummer ?? '')
+      .executeTakeFirstOrThrow();
+    const s = await status(row.id, 'teldatum=2026-10-01');
+    expect(s.status.bekostigbaar).toBe(true);
+    expect(codes(s).filter((c) => ['B09', 'B10', 'B18'].includes(c))).toEqual([]);
+    expect(s.status.gebruikteFeiten.map((f) => f.soort)).toContain('persoon');
+    expect(s.status.gebruikteFeiten.map((f) => f.soort)).not.toContain('persoonsgegevens');
+  });
 });

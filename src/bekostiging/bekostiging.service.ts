@@ -408,8 +408,9 @@ export function inBrpVan(
 }
 
 /**
- * Where the person lives, as the institution delivered it: the BRP land code when delivered; a Dutch postcode
- * without land means the Netherlands [I]; otherwise not known. A German Land (deelstaat) is never delivered, so a
+ * Where the person lives, as the institution delivered it: the BRP land code when delivered; a postcode means the
+ * Netherlands (the koppelvlak takes either a postcode for an address in NL or a land abroad, rule 6, code 790);
+ * otherwise not known. A German Land (deelstaat) is never delivered, so a
  * person not in the BRP living in Germany stays 'onbekend' (B10) until the koppelvlak carries it.
  */
 export function woonplaatsVan(g: Pick<PersoonGegevensFeitRow, 'land' | 'postcode'>): Woonplaats | undefined {
