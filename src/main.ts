@@ -8,6 +8,12 @@ import { startBrpSimulator } from '../sim/brp/server.ts';
 import { generateLeerbedrijven, readLocaties } from '../sim/sbb/leerbedrijven.ts';
 import { type SbbSim, startSbbSim } from '../sim/sbb/server.ts';
 import { buildApp } from './app.ts';
+import { bekostigingDeps } from './bekostiging/bekostiging.service.ts';
+import {
+  herberekeningJobHandler,
+  startBekostigingKoppeling,
+  zorgVoorHerberekening,
+} from './bekostiging/herberekening.ts';
 import { bpvJobHandlers } from './bpv/bpv.service.ts';
 import { createSbbClient } from './bpv/sbb.client.ts';
 import { createBrpClient } from './persoon/brp.client.ts';
@@ -154,6 +160,36 @@ const worker = startWorker({
 });
 say('jobs: worker gestart (identificatie na BRP-storing, BPV-verificatie en levering aan SBB)');
 
+// Koppeling tussen registers en bekostiging: stored funding statuses follow every change (outbox events), and a
+// full recomputation runs when the rules version or the teldata in view change (a long job: its own worker, with
+// a lease of an hour; it resumes after the last finished page).
+const bekostiging = () => bekostigingDeps(database.db, referentie);
+const vandaag = () => dutchDate(systemClock.now());
+const koppeling = startBekostigingKoppeling({ deps: bekostiging, vandaag, log: say });
+const herberekenWorker = startWorker({
+  db: database.db,
+  handlers: herberekeningJobHandler({
+    deps: bekostiging,
+    gelijktijdig: config.databaseUrl ? 2 : 1,
+    log: say,
+  }),
+  batch: 1,
+  pollMs: 5000,
+  leaseMs: 3_600_000,
+  log: say,
+});
+const zorg = () =>
+  zorgVoorHerberekening(database.db, vandaag())
+    .then((nodig) => {
+      if (nodig) {
+        say('bekostiging: volledige herberekening van de bekostigingsstatussen ingepland');
+      }
+    })
+    .catch((e: unknown) => say(`bekostiging: herberekening inplannen mislukt: ${String(e)}`));
+await zorg();
+const zorgTimer = setInterval(() => void zorg(), 3_600_000);
+zorgTimer.unref();
+
 const app = await buildApp({
   database,
   referentie: () => referentie,
@@ -184,6 +220,9 @@ async function shutdown(signal: string): Promise<void> {
   say(`${signal}: afsluiten; lopende meldingen worden afgemaakt`);
   await app.close();
   await worker.stop();
+  clearInterval(zorgTimer);
+  await koppeling.stop();
+  await herberekenWorker.stop();
   await brpSimulator?.close();
   await sbbSim?.close();
   await database.close();

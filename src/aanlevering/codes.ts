@@ -192,6 +192,12 @@ export const CODES = {
     45,
     'Burgerservicenummer gekoppeld aan het onderwijsnummer van de deelnemer (opnieuw identificeren)',
   ),
+  bekostigingsstatusGewijzigd: def(
+    '640',
+    'S',
+    undefined,
+    'Voorlopige bekostigingsstatus van een inschrijving op een teldatum gewijzigd',
+  ),
   identificatieVoltooid: def('653', 'S', undefined, 'Identificatie van de deelnemer voltooid'),
   bpvDatums: def('660', 'A', 31, 'Einddatum van de BPV ligt vóór de begindatum'),
   bpvBuitenInschrijving: def('661', 'A', 31, 'BPV ligt (deels) buiten de inschrijving'),

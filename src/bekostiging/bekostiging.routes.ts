@@ -8,12 +8,12 @@ import { explainDiploma, pageDiplomastatussen } from './bekostiging.diploma.ts';
 import {
   assertTeldatumParameter,
   type BekostigingDeps,
+  bekostigingDeps,
   explainInschrijving,
   normaliseBekendOp,
   pageStatussen,
   totalenVoorTeldata,
 } from './bekostiging.service.ts';
-import { kwalificatiesFromReferentie } from './bekostiging.ts';
 
 const security = [{ bearer: [] }];
 
@@ -209,14 +209,7 @@ const limitVan = (limit: number | undefined) =>
 
 /** Leveren bekostigingsstatus: an institution reads the provisional funding status of its own inschrijvingen. */
 export function bekostigingRoutes(app: FastifyInstance, ctx: AppContext, referentie: () => Referentie): void {
-  const deps = (): BekostigingDeps => {
-    const r = referentie();
-    return {
-      db: ctx.intake.database.db,
-      kwalificaties: kwalificatiesFromReferentie(r),
-      instellingBekostigd: (brin) => r.instellingen.get(brin)?.bekostigd ?? false,
-    };
-  };
+  const deps = (): BekostigingDeps => bekostigingDeps(ctx.intake.database.db, referentie());
 
   app.get(
     '/koppelvlak/v1/bekostiging/inschrijvingen/:inschrijvingId',

@@ -3,6 +3,7 @@ import type { InschrijvingState } from '../inschrijving/inschrijving.ts';
 import type { Datum } from '../platform/dates.ts';
 import type { DB } from '../platform/db-schema.ts';
 import { AppError } from '../platform/problem.ts';
+import type { Referentie } from '../referentie/referentie.ts';
 import { type DiplomaTotaal, diplomaTotaal } from './bekostiging.diploma.ts';
 import {
   type FeitenSet,
@@ -20,6 +21,7 @@ import {
   computeCorrectiefactor,
   deriveBekostigingsstatus,
   isTeldatum,
+  kwalificatiesFromReferentie,
   REGELS_VERSIE,
   selectTellendeInschrijving,
   type TeldatumTotaal,
@@ -40,6 +42,22 @@ export type BekostigingDeps = {
   kwalificaties: ReadonlyMap<string, BekostigingKwalificatie>;
   instellingBekostigd: (brin: string) => boolean;
 };
+
+const kwalificatiesPerReferentie = new WeakMap<Referentie, ReadonlyMap<string, BekostigingKwalificatie>>();
+
+/** The rules' view of the register and a reference snapshot (the qualification map is built once per snapshot). */
+export function bekostigingDeps(db: Kysely<DB>, referentie: Referentie): BekostigingDeps {
+  let kwalificaties = kwalificatiesPerReferentie.get(referentie);
+  if (!kwalificaties) {
+    kwalificaties = kwalificatiesFromReferentie(referentie);
+    kwalificatiesPerReferentie.set(referentie, kwalificaties);
+  }
+  return {
+    db,
+    kwalificaties,
+    instellingBekostigd: (brin) => referentie.instellingen.get(brin)?.bekostigd ?? false,
+  };
+}
 
 export type StatusVanInschrijving = {
   inschrijvingId: string;

@@ -335,6 +335,55 @@ export type AuditLogTable = {
   createdAt: Generated<string>;
 };
 
+export type BekostigingsstatusTable = {
+  id: Generated<string>;
+  inschrijvingId: Ref;
+  teldatum: DateString;
+  persoonId: Ref;
+  brin: string;
+  regelsVersie: string;
+  bekostigbaar: boolean;
+  bijdrage: number | null;
+  opleidingcode: string | null;
+  leertraject: string | null;
+  signalen: string[];
+  kenmerk: string;
+  berekendOp: string;
+  registeredFrom: string;
+  registeredUntil: string | null;
+};
+
+export type DiplomastatusTable = {
+  id: Generated<string>;
+  resultaatId: Ref;
+  persoonId: Ref;
+  brin: string;
+  jaar: number;
+  regelsVersie: string;
+  bekostigbaar: boolean;
+  waarde: number | null;
+  signalen: string[];
+  kenmerk: string;
+  berekendOp: string;
+  registeredFrom: string;
+  registeredUntil: string | null;
+};
+
+export type BekostigingHerberekeningTable = {
+  id: Generated<string>;
+  sleutel: string;
+  regelsVersie: string;
+  teldata: string[];
+  aanleiding: string;
+  personenTotaal: number | null;
+  personenKlaar: Generated<number>;
+  statussen: Generated<number>;
+  gewijzigd: Generated<number>;
+  laatstePersoonId: Ref | null;
+  gestart: Generated<string>;
+  klaar: string | null;
+};
+
 export type JobStatus = 'wachtend' | 'bezig' | 'klaar' | 'mislukt';
 
 export type JobTable = {
@@ -379,4 +428,7 @@ export type DB = {
   signaal: SignaalTable;
   outboxEvent: OutboxEventTable;
   auditLog: AuditLogTable;
+  bekostigingsstatus: BekostigingsstatusTable;
+  diplomastatus: DiplomastatusTable;
+  bekostigingHerberekening: BekostigingHerberekeningTable;
 };
