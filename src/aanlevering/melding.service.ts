@@ -16,7 +16,11 @@ import {
   type ControleInstelling,
   type ControleReferentie,
 } from '../inschrijving/inschrijving.ts';
-import { checkMutatiestop, type Verantwoordelijke } from '../inschrijving/mutatiestop.ts';
+import {
+  checkDiplomaMutatiestop,
+  checkMutatiestop,
+  type Verantwoordelijke,
+} from '../inschrijving/mutatiestop.ts';
 import type { BrpClient } from '../persoon/brp.client.ts';
 import {
   enqueueIdentificatie,
@@ -365,6 +369,7 @@ export async function processMelding(
         ...pre,
         ...result.bevindingen,
         ...checkMutatiestop(state.huidig, result.nieuw, vandaag, verantwoordelijke),
+        ...checkDiplomaMutatiestop(state.resultaten, resultaten.nieuw, vandaag, verantwoordelijke),
         ...resultaten.bevindingen,
       ];
       if (isAfkeurend(bevindingen)) {

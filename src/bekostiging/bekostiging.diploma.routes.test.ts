@@ -330,4 +330,32 @@ describe('bekostigingsstatus of diplomas for the institution', () => {
     expect((await get('/koppelvlak/v1/bekostiging/resultaten/abc')).statusCode).toBe(404);
     expect((await get('/koppelvlak/v1/bekostiging/resultaten?jaar=twee')).statusCode).toBe(400);
   });
+  it('mutatiestop: the institution cannot change the claim on a diploma of a closed funding year, its accountant can', async () => {
+    const nummer = bsn(n++);
+    const { persoon, resultaatId } = await gediplomeerd({
+      nummer,
+      crebo: '25152',
+      van: '2023-09-01',
+      datum: '2025-07-01',
+    });
+    const wijziging = wijzigMelding(persoon, {
+      resultaten: [
+        { mutatie: 'wijzigen', resultaatvolgnummer: 'D1', soort: 'DIP', indicatieBekostigbaar: 'N' },
+      ],
+    });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/koppelvlak/v1/meldingen',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      payload: JSON.stringify(wijziging),
+    });
+    expect(res.statusCode, res.body).toBe(422);
+    const b = (res.json() as { bevindingen: { code: string; record: string; tekst: string }[] }).bevindingen;
+    expect(b).toContainEqual(expect.objectContaining({ code: '636', record: 'resultaat' }));
+    expect(b.find((x) => x.code === '636')?.tekst).toMatch(/bekostigingsjaar 2027/);
+    expect((await diploma(resultaatId)).status.bekostigbaar).toBe(true);
+
+    await post({ ...wijziging, berichtId: `${wijziging.berichtId}-acc` });
+    expect((await diploma(resultaatId)).status.bekostigbaar).toBe(false);
+  });
 });
