@@ -1,8 +1,13 @@
 import { createHash } from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
-import { BPV_GEWIJZIGD } from '../bpv/bpv.repository.ts';
 import type { Datum } from '../platform/dates.ts';
 import type { DB } from '../platform/db-schema.ts';
+import {
+  BPV_GEWIJZIGD,
+  INSCHRIJVING_GEWIJZIGD,
+  PERSOON_GEWIJZIGD,
+  RESULTAAT_GEWIJZIGD,
+} from '../platform/events.ts';
 import type { Executor } from '../platform/executor.ts';
 import { enqueueJob, type JobHandler } from '../platform/jobs.ts';
 import { loadFeitenVoorPersonen } from './bekostiging.repository.ts';
@@ -18,9 +23,6 @@ import { REGELS_VERSIE } from './bekostiging.ts';
  * page by page, resumable and with progress in `bekostiging_herberekening`.
  */
 
-export const INSCHRIJVING_GEWIJZIGD = 'nl.mbo-register.inschrijving.gewijzigd';
-export const RESULTAAT_GEWIJZIGD = 'nl.mbo-register.resultaat.gewijzigd';
-export const PERSOON_GEWIJZIGD = 'nl.mbo-register.persoon.gewijzigd';
 /** The outbox events that can change a funding status. */
 export const BEKOSTIGING_EVENTS: readonly string[] = [
   INSCHRIJVING_GEWIJZIGD,
