@@ -19,8 +19,10 @@ import { type BekostigingSignaal, signaal } from './bekostiging.signalen.ts';
 /**
  * Version of these rules. A stored status records the version that derived it, so a change of a rule
  * is a new version and old statuses stay explainable. Bump on any change to an outcome.
+ * 2026.2: the VWS flag is read from the reference data (`beroepsvereisten` VWS), so VWS BBL students whose BPV
+ * starts between 1 January and 1 June count on 1 October.
  */
-export const REGELS_VERSIE = '2026.1';
+export const REGELS_VERSIE = '2026.2';
 
 /** Teldatum of the verblijfsjaarfactor's end: it applies only to teldata before this date (DOMAIN.md §10a.7). */
 export const VERBLIJFSJAARFACTOR_TOT = '2018-10-01';
@@ -65,15 +67,26 @@ export type BekostigingKwalificatie = Readonly<{
   prijsfactor: number | null;
   /**
    * True for qualifications set in agreement with the Minister of VWS: BBL BPV deadline is 1 June of
-   * the next year instead of 31 December (Uitvoeringsbesluit WEB art. 2.2.3 lid 1 onder b). The reference
-   * data does not carry this yet [I]; absent means false.
+   * the next year instead of 31 December (Uitvoeringsbesluit WEB art. 2.2.3 lid 1 onder b). Absent means false.
    */
   vws?: boolean;
 }>;
 
-/** The reference snapshot's kwalificaties fit the rules as they are (checked by the typecheck). */
+/** The value of `beroepsvereisten` in the qualification files that marks a VWS-regulated qualification [I]. */
+export const BEROEPSVEREISTEN_VWS = 'VWS';
+
+/**
+ * The rules' view of the reference snapshot's kwalificaties. A code is VWS-regulated when its own
+ * `beroepsvereisten` is `VWS` [I: the regulation's beroepsvereisten column read as "kwalificatie in
+ * overeenstemming met Onze Minister van VWS vastgesteld", ADR 0008]. Nothing is inherited: a kwalificatie
+ * has its own row in the files, and a dossier carries `VWS` only when all its kwalificaties do (the importer).
+ */
 export function kwalificatiesFromReferentie(r: Referentie): ReadonlyMap<string, BekostigingKwalificatie> {
-  return r.kwalificaties;
+  const result = new Map<string, BekostigingKwalificatie>();
+  for (const [crebo, k] of r.kwalificaties) {
+    result.set(crebo, { ...k, vws: k.beroepsvereisten === BEROEPSVEREISTEN_VWS });
+  }
+  return result;
 }
 
 /**
