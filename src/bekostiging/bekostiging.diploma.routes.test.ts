@@ -4,6 +4,8 @@ import { bsn, inschrijvingMelding, wijzigMelding } from '../../test/factories.ts
 import { createTestApp, type TestApp } from '../../test/test-app.ts';
 import type { Melding, ResultaatRecord } from '../aanlevering/melding.schema.ts';
 import { fixedClock } from '../platform/clock.ts';
+import { bekostigingDeps } from './bekostiging.service.ts';
+import { verwerkBekostigingEvents } from './herberekening.ts';
 
 type Diploma = {
   resultaatId: string;
@@ -285,6 +287,64 @@ describe('bekostigingsstatus of diplomas for the institution', () => {
       `/koppelvlak/v1/bekostiging/resultaten/${resultaatId}?bekendOp=2020-01-01T00:00:00Z`,
     );
     expect(eerder.statusCode).toBe(404);
+  });
+
+  it('stores the diploma status through the koppeling, versions a change and signals it (640); a removal closes it', async () => {
+    const deps = bekostigingDeps(t.database.db, t.referentie);
+    const koppel = async () => {
+      while ((await verwerkBekostigingEvents(deps, '2027-07-10')).events > 0) {
+        // until every pending event is processed
+      }
+    };
+    const { persoon, resultaatId } = await gediplomeerd({
+      nummer: bsn(n++),
+      crebo: '25152',
+      van: '2024-09-01',
+      datum: '2027-07-02',
+    });
+    await koppel();
+    const versies = () =>
+      t.database.db
+        .selectFrom('diplomastatus')
+        .select(['jaar', 'bekostigbaar', 'waarde', 'signalen', 'registeredFrom', 'registeredUntil'])
+        .where('resultaatId', '=', resultaatId)
+        .orderBy('id')
+        .execute();
+    expect((await versies()).map((v) => [v.jaar, v.bekostigbaar, v.waarde, v.registeredUntil])).toEqual([
+      [2027, true, 3, null],
+    ]);
+    await post(
+      wijzigMelding(persoon, {
+        resultaten: [
+          { mutatie: 'wijzigen', resultaatvolgnummer: 'D1', soort: 'DIP', indicatieBekostigbaar: 'N' },
+        ],
+      }),
+    );
+    await koppel();
+    const na = await versies();
+    expect(na.map((v) => [v.bekostigbaar, v.waarde, v.registeredUntil === null])).toEqual([
+      [true, 3, false],
+      [false, 0, true],
+    ]);
+    expect(na[1]?.signalen).toContain('D02');
+    const signaal = await t.database.db
+      .selectFrom('signaal')
+      .select(['recordSoort', 'recordSleutel', 'tekst'])
+      .where('code', '=', '640')
+      .where('recordSoort', '=', 'resultaat')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(signaal.tekst).toMatch(
+      /diploma behaald op 2-7-2027 gewijzigd: was bekostigbaar \(diplomawaarde 3\), is nu niet bekostigbaar/,
+    );
+
+    await post(
+      wijzigMelding(persoon, {
+        resultaten: [{ mutatie: 'verwijderen', resultaatvolgnummer: 'D1', soort: 'DIP' }],
+      }),
+    );
+    await koppel();
+    expect((await versies()).every((v) => v.registeredUntil !== null)).toBe(true);
   });
 
   it('answers 404 that learns nothing to another institution, for a sub-result and for a nonsense id', async () => {
