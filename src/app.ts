@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { meldingRoutes } from './aanlevering/melding.routes.ts';
 import type { IntakeDeps } from './aanlevering/melding.service.ts';
 import { bekostigingRoutes } from './bekostiging/bekostiging.routes.ts';
+import { herberekeningRoutes } from './bekostiging/herberekening.routes.ts';
 import { leerbedrijfRoutes } from './bpv/leerbedrijf.routes.ts';
 import { persoonRoutes } from './persoon/persoon.routes.ts';
 import { type Actor, createAuthenticator } from './platform/auth.ts';
@@ -298,5 +299,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   resultaatRoutes(app, ctx);
   leerbedrijfRoutes(app, ctx);
   bekostigingRoutes(app, ctx, deps.referentie);
+  herberekeningRoutes(app, ctx);
   return app;
 }

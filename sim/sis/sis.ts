@@ -126,7 +126,8 @@ export async function fetchLeerplaatsenViaRegister(
 
 /**
  * Does a melding touch a teldatum the mutatiestop has closed (DOMAIN §4.6: from 1 June after the second teldatum)?
- * True when it adds an enrolment, a periode or a BPV that starts on or before the last closed teldatum.
+ * True when it adds an enrolment, a periode or a BPV that starts on or before the last closed teldatum, or carries a
+ * diploma of a calendar year whose funding year is closed.
  */
 export function raaktGeslotenTeldatum(melding: Melding, vandaag: string): boolean {
   const jaar = Number(vandaag.slice(0, 4));
@@ -139,7 +140,14 @@ export function raaktGeslotenTeldatum(melding: Melding, vandaag: string): boolea
         r.datumInschrijving <= laatsteGesloten,
     ) ||
     (melding.periodes ?? []).some((r) => r.datumBegin <= laatsteGesloten) ||
-    (melding.bpv ?? []).some((r) => r.datumBegin !== undefined && r.datumBegin <= laatsteGesloten)
+    (melding.bpv ?? []).some((r) => r.datumBegin !== undefined && r.datumBegin <= laatsteGesloten) ||
+    // a diploma of calendar year Y counts for the teldata of 1 Oct Y / 1 Feb Y+1: closed from 1 June Y+1
+    (melding.resultaten ?? []).some(
+      (r) =>
+        r.soort === 'DIP' &&
+        typeof r.datumResultaat === 'string' &&
+        `${Number(r.datumResultaat.slice(0, 4)) + 1}-06-01` <= vandaag,
+    )
   );
 }
 

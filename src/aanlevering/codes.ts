@@ -196,7 +196,7 @@ export const CODES = {
     '640',
     'S',
     undefined,
-    'Voorlopige bekostigingsstatus van een inschrijving op een teldatum gewijzigd',
+    'Voorlopige bekostigingsstatus gewijzigd (van een inschrijving op een teldatum, of van een diploma)',
   ),
   identificatieVoltooid: def('653', 'S', undefined, 'Identificatie van de deelnemer voltooid'),
   bpvDatums: def('660', 'A', 31, 'Einddatum van de BPV ligt vóór de begindatum'),

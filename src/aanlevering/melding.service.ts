@@ -16,7 +16,11 @@ import {
   type ControleInstelling,
   type ControleReferentie,
 } from '../inschrijving/inschrijving.ts';
-import { checkMutatiestop, type Verantwoordelijke } from '../inschrijving/mutatiestop.ts';
+import {
+  checkDiplomaMutatiestop,
+  checkMutatiestop,
+  type Verantwoordelijke,
+} from '../inschrijving/mutatiestop.ts';
 import type { BrpClient } from '../persoon/brp.client.ts';
 import {
   enqueueIdentificatie,
@@ -34,6 +38,7 @@ import type { Clock } from '../platform/clock.ts';
 import { dutchDate } from '../platform/dates.ts';
 import type { Database } from '../platform/db.ts';
 import type { DB, MeldingStatus } from '../platform/db-schema.ts';
+import { INSCHRIJVING_GEWIJZIGD, RESULTAAT_GEWIJZIGD } from '../platform/events.ts';
 import { AppError, problem } from '../platform/problem.ts';
 import { buildResultaatWrites } from '../resultaat/resultaat.repository.ts';
 import {
@@ -365,6 +370,7 @@ export async function processMelding(
         ...pre,
         ...result.bevindingen,
         ...checkMutatiestop(state.huidig, result.nieuw, vandaag, verantwoordelijke),
+        ...checkDiplomaMutatiestop(state.resultaten, resultaten.nieuw, vandaag, verantwoordelijke),
         ...resultaten.bevindingen,
       ];
       if (isAfkeurend(bevindingen)) {
@@ -583,7 +589,7 @@ export async function processMelding(
         parts.push(
           trx.insertInto('outboxEvent').values(
             resultaatWrites.bekostigingsrelevant.map((r) => ({
-              type: 'nl.mbo-register.resultaat.gewijzigd',
+              type: RESULTAAT_GEWIJZIGD,
               source: MELDINGEN_PATH,
               subject: `resultaat/${r.resultaatId}`,
               data: JSON.stringify({ ...r, persoonId, brin: actor.brin, meldingId }),
@@ -595,7 +601,7 @@ export async function processMelding(
         parts.push(
           trx.insertInto('outboxEvent').values(
             inschrijvingIds.map((id) => ({
-              type: 'nl.mbo-register.inschrijving.gewijzigd',
+              type: INSCHRIJVING_GEWIJZIGD,
               source: MELDINGEN_PATH,
               subject: `inschrijving/${id}`,
               data: JSON.stringify({ inschrijvingId: id, persoonId, brin: actor.brin, meldingId }),

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Datum } from '../platform/dates.ts';
-import type { DB } from '../platform/db-schema.ts';
+import type { DB, IdentificatieStatus } from '../platform/db-schema.ts';
 
 /**
  * Loads the facts the funding rules read from the register's bitemporal tables, as known at a moment: the version
@@ -45,10 +45,31 @@ export type BpvFeitRow = {
   verwijderd: boolean;
 };
 
+/** A person's numbers and identification state (persoon_identificatie) as known then; null: never identified. */
+export type PersoonFeitRow = {
+  persoonId: string;
+  bsn: string | null;
+  onderwijsnummer: string | null;
+  identificatieId: string | null;
+  identificatieStatus: IdentificatieStatus | null;
+};
+
+/** The person data an institution delivered (persoon_gegevens, one current version per person per BRIN). */
+export type PersoonGegevensFeitRow = {
+  persoonId: string;
+  brin: string;
+  versieId: string;
+  land: string | null;
+  postcode: string | null;
+};
+
 export type FeitenSet = {
   inschrijvingen: InschrijvingFeitRow[];
   periodes: PeriodeFeitRow[];
   bpvs: BpvFeitRow[];
+  /** Per person its numbers and identification; absent when not loaded (then everyone counts as in the BRP). */
+  personen?: PersoonFeitRow[];
+  persoonGegevens?: PersoonGegevensFeitRow[];
 };
 
 /** One page of the institution's inschrijving ids (ascending, after `na`) that had a version as known then. */
@@ -89,7 +110,8 @@ export async function findInschrijving(
 
 /**
  * Every inschrijving of the given persons (at all institutions: one person counts once, WEB 2.2.2 lid 3) with its
- * periodes and BPVs, as known at `bekendOp`.
+ * periodes and BPVs, and the persons' identification and delivered residence, as known at `bekendOp`. Set-based:
+ * five queries for any number of persons (three, then two).
  */
 export async function loadFeitenVoorPersonen(
   db: Kysely<DB>,
@@ -97,8 +119,80 @@ export async function loadFeitenVoorPersonen(
   bekendOp?: string,
 ): Promise<FeitenSet> {
   if (persoonIds.length === 0) {
-    return { inschrijvingen: [], periodes: [], bpvs: [] };
+    return { inschrijvingen: [], periodes: [], bpvs: [], personen: [], persoonGegevens: [] };
   }
+  const [inschrijvingen, personen, persoonGegevens] = await Promise.all([
+    loadInschrijvingen(db, persoonIds, bekendOp),
+    loadPersonen(db, persoonIds, bekendOp),
+    loadPersoonGegevens(db, persoonIds, bekendOp),
+  ]);
+  return { ...(await loadPeriodesEnBpvs(db, inschrijvingen, bekendOp)), personen, persoonGegevens };
+}
+
+/** The persons' numbers with their identification version as known at `bekendOp` (null when there is none). */
+export async function loadPersonen(
+  db: Kysely<DB>,
+  persoonIds: readonly string[],
+  bekendOp?: string,
+): Promise<PersoonFeitRow[]> {
+  if (persoonIds.length === 0) {
+    return [];
+  }
+  let iq = db
+    .selectFrom('persoonIdentificatie as v')
+    .select(['v.persoonId as persoonId', 'v.id as id', 'v.status as status'])
+    .where('v.persoonId', 'in', [...persoonIds]);
+  iq = bekend(iq, 'v', bekendOp);
+  const [nummers, identificaties] = await Promise.all([
+    db
+      .selectFrom('persoon')
+      .select(['id', 'bsn', 'onderwijsnummer'])
+      .where('id', 'in', [...persoonIds])
+      .execute(),
+    iq.execute(),
+  ]);
+  const perPersoon = new Map(identificaties.map((r) => [String(r.persoonId), r]));
+  return nummers.map((p) => {
+    const i = perPersoon.get(String(p.id));
+    return {
+      persoonId: String(p.id),
+      bsn: p.bsn,
+      onderwijsnummer: p.onderwijsnummer,
+      identificatieId: i ? String(i.id) : null,
+      identificatieStatus: i?.status ?? null,
+    };
+  });
+}
+
+/** The person data every institution delivered for the persons (land, postcode), as known at `bekendOp`. */
+export async function loadPersoonGegevens(
+  db: Kysely<DB>,
+  persoonIds: readonly string[],
+  bekendOp?: string,
+): Promise<PersoonGegevensFeitRow[]> {
+  if (persoonIds.length === 0) {
+    return [];
+  }
+  let q = db
+    .selectFrom('persoonGegevens as v')
+    .select([
+      'v.persoonId as persoonId',
+      'v.brin as brin',
+      'v.id as versieId',
+      'v.land as land',
+      'v.postcode as postcode',
+    ])
+    .where('v.persoonId', 'in', [...persoonIds]);
+  q = bekend(q, 'v', bekendOp);
+  const rows = await q.orderBy('v.id').execute();
+  return rows.map((r) => ({ ...r, persoonId: String(r.persoonId), versieId: String(r.versieId) }));
+}
+
+async function loadInschrijvingen(
+  db: Kysely<DB>,
+  persoonIds: readonly string[],
+  bekendOp?: string,
+): Promise<InschrijvingFeitRow[]> {
   let iq = db
     .selectFrom('inschrijving as i')
     .innerJoin('inschrijvingVersie as v', 'v.inschrijvingId', 'i.id')
@@ -116,7 +210,14 @@ export async function loadFeitenVoorPersonen(
     ])
     .where('i.persoonId', 'in', [...persoonIds]);
   iq = bekend(iq, 'v', bekendOp);
-  const inschrijvingen = (await iq.orderBy('i.id').execute()) as InschrijvingFeitRow[];
+  return (await iq.orderBy('i.id').execute()) as InschrijvingFeitRow[];
+}
+
+async function loadPeriodesEnBpvs(
+  db: Kysely<DB>,
+  inschrijvingen: InschrijvingFeitRow[],
+  bekendOp?: string,
+): Promise<Pick<FeitenSet, 'inschrijvingen' | 'periodes' | 'bpvs'>> {
   const ids = inschrijvingen.map((r) => r.inschrijvingId);
   if (ids.length === 0) {
     return { inschrijvingen, periodes: [], bpvs: [] };
@@ -161,7 +262,7 @@ export async function loadFeitenVoorPersonen(
 
 /** Restricts a query to the version rows of table alias `v` recorded at `bekendOp` (current ones without it). */
 // biome-ignore lint/suspicious/noExplicitAny: the builder's type differs per table; the columns exist on every *_versie
-function bekend<Q extends { where: (...args: any[]) => any }>(q: Q, alias: 'v', bekendOp?: string): Q {
+export function bekend<Q extends { where: (...args: any[]) => any }>(q: Q, alias: 'v', bekendOp?: string): Q {
   if (bekendOp === undefined) {
     return q.where(`${alias}.registeredUntil`, 'is', null) as Q;
   }

@@ -50,9 +50,14 @@ describe('bekostigingsstatus for the institution', () => {
   const get = (url: string, tok = token) =>
     t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${tok}` } });
 
-  /** Delivers a fresh student and returns the person and the register's inschrijving id. */
+  /** Delivers a fresh student (with a BPV: `true` for the default one, or its dates) and returns the ids. */
   async function student(
-    o: { leertraject?: 'BOL' | 'BBL'; indicatieBekostigbaar?: 'J' | 'N'; bpv?: boolean } = {},
+    o: {
+      leertraject?: 'BOL' | 'BBL';
+      indicatieBekostigbaar?: 'J' | 'N';
+      crebo?: string;
+      bpv?: boolean | Partial<NonNullable<Melding['bpv']>[number]>;
+    } = {},
   ): Promise<{ persoon: Melding['persoon']; id: string }> {
     const m = inschrijvingMelding({
       bsn: bsn(n++),
@@ -60,8 +65,10 @@ describe('bekostigingsstatus for the institution', () => {
       leertraject: o.leertraject ?? 'BOL',
       indicatieBekostigbaar: o.indicatieBekostigbaar ?? 'J',
       geboortedatum: '2004-03-01',
+      ...(o.crebo ? { crebo: o.crebo } : {}),
     });
-    await post(o.bpv ? { ...m, bpv: [bpvRecord({ leerbedrijfId: '111111111' })] } : m);
+    const bpv = o.bpv === true ? {} : o.bpv;
+    await post(bpv ? { ...m, bpv: [bpvRecord({ leerbedrijfId: '111111111', ...bpv })] } : m);
     const row = await t.database.db
       .selectFrom('inschrijving as i')
       .innerJoin('persoon as p', 'p.id', 'i.persoonId')
@@ -247,5 +254,90 @@ describe('bekostigingsstatus for the institution', () => {
     const zonder = await status(zonderPok.id, 'teldatum=2026-10-01');
     expect(zonder.status.bekostigbaar).toBe(false);
     expect(codes(zonder)).toContain('B07');
+  });
+  it.each([
+    ['in France (outside the allowed area)', '5002', false, 'B09'],
+    ['in Belgium', '5010', true, 'B18'],
+    ['in Germany, Land not known', '6029', false, 'B10'],
+  ])(
+    'a student without BSN who gets an onderwijsnummer, living %s: bekostigbaar %s with %s',
+    async (_, land, bekostigbaar, code) => {
+      const m = inschrijvingMelding({ onderwijslocatie: loc, geboortedatum: '2004-03-01' });
+      const { burgerservicenummer: _bsn, postcode: _pc, ...rest } = m.persoon;
+      const persoon = { ...rest, achternaam: `Buitenland${n++}`, leerlingnummer: `LB${n}`, land };
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/koppelvlak/v1/meldingen',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        payload: JSON.stringify({ ...m, persoon }),
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      const onr = (res.json() as { persoon?: { onderwijsnummer?: string } }).persoon?.onderwijsnummer ?? '';
+      expect(onr).toMatch(/^10[0-9]{7}$/);
+      const row = await t.database.db
+        .selectFrom('inschrijving as i')
+        .innerJoin('persoon as p', 'p.id', 'i.persoonId')
+        .select(['i.id', 'i.persoonId'])
+        .where('p.onderwijsnummer', '=', onr)
+        .executeTakeFirstOrThrow();
+      const s = await status(row.id, 'teldatum=2026-10-01');
+      expect(s.status.bekostigbaar).toBe(bekostigbaar);
+      expect(s.status.bijdrage).toBe(bekostigbaar ? 1 : 0);
+      const signaal = s.status.signalen.find((x) => x.code === code);
+      expect(signaal?.parameters).toContainEqual({ naam: 'land', waarde: land });
+      // the person facts used: the identification version and the delivered person data with their versions
+      expect(s.status.gebruikteFeiten).toContainEqual({
+        soort: 'persoon',
+        id: row.persoonId,
+        versie: expect.stringMatching(/^[0-9]+$/),
+      });
+      expect(s.status.gebruikteFeiten).toContainEqual({
+        soort: 'persoonsgegevens',
+        id: row.persoonId,
+        versie: expect.stringMatching(/^[0-9]+$/),
+      });
+    },
+  );
+
+  it('counts a student identified in the BRP whatever land was delivered', async () => {
+    const m = inschrijvingMelding({ bsn: bsn(n++), onderwijslocatie: loc, geboortedatum: '2004-03-01' });
+    const { postcode: _pc, ...persoon } = m.persoon;
+    await post({ ...m, persoon: { ...persoon, land: '5002' } });
+    const row = await t.database.db
+      .selectFrom('inschrijving as i')
+      .innerJoin('persoon as p', 'p.id', 'i.persoonId')
+      .select('i.id')
+      .where('p.bsn', '=', m.persoon.burgerservicenummer ?? '')
+      .executeTakeFirstOrThrow();
+    const s = await status(row.id, 'teldatum=2026-10-01');
+    expect(s.status.bekostigbaar).toBe(true);
+    expect(codes(s).filter((c) => ['B09', 'B10', 'B18'].includes(c))).toEqual([]);
+    expect(s.status.gebruikteFeiten.map((f) => f.soort)).toContain('persoon');
+    expect(s.status.gebruikteFeiten.map((f) => f.soort)).not.toContain('persoonsgegevens');
+  });
+
+  it('counts a BBL student in a VWS qualification whose BPV starts in March on 1 October, and not in another one', async () => {
+    // POK concluded before 31 December, BPV from 1 March of the next year: only VWS qualifications (beroepsvereisten
+    // VWS in the qualification list) may start the BPV until 1 June (Uitvoeringsbesluit WEB art. 2.2.3 lid 1 onder b)
+    const laat = { afsluitdatum: '2026-09-01', datumBegin: '2027-03-01', datumEindeGepland: '2028-02-28' };
+    expect(t.referentie.kwalificaties.get('25491')?.beroepsvereisten).toBe('VWS');
+    expect(t.referentie.kwalificaties.get('25150')?.beroepsvereisten).toBeNull();
+    const vws = await student({ leertraject: 'BBL', crebo: '25491', bpv: laat });
+    const ander = await student({ leertraject: 'BBL', crebo: '25150', bpv: laat });
+
+    const vwsOkt = await status(vws.id, 'teldatum=2026-10-01');
+    expect(vwsOkt.status).toMatchObject({ bekostigbaar: true, bblBolFactor: 0.4, prijsfactor: 1.5 });
+    expect(vwsOkt.status.bijdrage).toBeCloseTo(0.6, 6);
+    expect(codes(vwsOkt)).toContain('B17');
+
+    const anderOkt = await status(ander.id, 'teldatum=2026-10-01');
+    expect(anderOkt.status.bekostigbaar).toBe(false);
+    const b08 = anderOkt.status.signalen.find((x) => x.code === 'B08');
+    expect(b08?.parameters).toContainEqual({ naam: 'uitersteDatumBegin', waarde: '2026-12-31' });
+
+    // the later start is an exception for 1 October only: on 1 February the BPV has not begun yet [I]
+    const vwsFeb = await status(vws.id, 'teldatum=2027-02-01');
+    expect(vwsFeb.status.bekostigbaar).toBe(false);
+    expect(codes(vwsFeb)).toContain('B08');
   });
 });

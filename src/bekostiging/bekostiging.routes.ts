@@ -4,6 +4,7 @@ import { decodeCursor, encodeCursor, requireInstelling } from '../aanlevering/te
 import type { AppContext } from '../app.ts';
 import { PROBLEMEN, plainJson } from '../platform/problem.schema.ts';
 import type { Referentie } from '../referentie/referentie.ts';
+import { explainDiploma, pageDiplomastatussen } from './bekostiging.diploma.ts';
 import {
   assertTeldatumParameter,
   type BekostigingDeps,
@@ -100,6 +101,20 @@ const TeldatumTotaalSchema = Type.Object({
   bijdrageOnbekend: Type.Integer(),
   perSignaal: Type.Record(Type.String(), Type.Integer()),
 });
+const DiplomaTotaalSchema = Type.Object(
+  {
+    bekostigingsjaar: Type.Integer({ description: 'Bekostigingsjaar T van de gevraagde teldata' }),
+    kalenderjaar: Type.Integer({ description: 'Kalenderjaar T-2 waarin de diploma’s zijn behaald' }),
+    aantal: Type.Integer({ description: 'Diploma’s van mijn instelling behaald in het kalenderjaar' }),
+    bekostigd: Type.Integer({ description: 'Waarvan bekostigbaar' }),
+    diplomapunten: Type.Number({
+      description:
+        'Som van de bijdragen aan de diplomawaarde (DiW − DiE + DS), vóór het gewicht 0,2 van het diplomadeel',
+    }),
+    perSignaal: Type.Record(Type.String(), Type.Integer()),
+  },
+  { description: 'Het diplomadeel van een bekostigingsjaar' },
+);
 const TotalenSchema = Type.Object(
   {
     regelsVersie: Type.String(),
@@ -111,9 +126,86 @@ const TotalenSchema = Type.Object(
         { description: 'Alleen als 1 oktober en 1 februari van één bekostigingsjaar zijn gevraagd' },
       ),
     ),
+    diplomas: Type.Array(DiplomaTotaalSchema, {
+      description:
+        'Per bekostigingsjaar T van de gevraagde teldata (1 oktober T-2, 1 februari T-1): aantallen en diplomapunten van de diploma’s behaald in kalenderjaar T-2',
+    }),
   },
-  { description: 'Aantallen en gewogen totalen per teldatum' },
+  { description: 'Aantallen en gewogen totalen per teldatum, en het diplomadeel per bekostigingsjaar' },
 );
+
+const DiplomastatusSchema = Type.Object({
+  regelsVersie: Type.String(),
+  resultaatvolgnummer: Type.String(),
+  brin: Type.String(),
+  datumBehaald: Type.String({ format: 'date' }),
+  statusBepaling: Type.Union([Type.Literal('V'), Type.Literal('D')], {
+    description: 'V voorlopig, D definitief',
+  }),
+  niveau: Type.Union([
+    Type.Integer({ description: 'Niveau van de behaalde kwalificatie (1 entree .. 4)' }),
+    Type.Null(),
+  ]),
+  specialist: Type.Boolean({ description: 'Specialistendiploma' }),
+  niveauHoogsteEerdereDiploma: Type.Union([Type.Integer(), Type.Null()]),
+  specialistHoogsteEerdereDiploma: Type.Boolean(),
+  hoogsteEerdereDiploma: Type.Union(
+    [
+      Type.Object({
+        brin: Type.String(),
+        resultaatvolgnummer: Type.String(),
+        datumBehaald: Type.String({ format: 'date' }),
+        feit: Type.Optional(Feit),
+      }),
+      Type.Null(),
+    ],
+    {
+      description:
+        'Het hoogste eerdere diploma van de deelnemer (bij elke instelling) dat als eerder diploma telt (DiE)',
+    },
+  ),
+  bekostigbaar: Type.Boolean({ description: 'De beslissing' }),
+  bijdrageDiplomawaarde: Type.Number({
+    description: 'Bijdrage aan de diplomawaarde: DiW − DiE (+ DS), nooit negatief; 0 als niet bekostigbaar',
+  }),
+  signalen: Type.Array(Signaal),
+  gebruikteFeiten: Type.Array(Feit),
+});
+const DiplomaSchema = Type.Object(
+  {
+    resultaatId: Type.String(),
+    bekendOp: Type.Union([Type.String(), Type.Null()]),
+    status: DiplomastatusSchema,
+  },
+  { description: 'De uitgelegde voorlopige bekostigingsstatus van één diploma' },
+);
+const DiplomaLijstSchema = Type.Object(
+  {
+    bekendOp: Type.Union([Type.String(), Type.Null()]),
+    statussen: Type.Array(
+      Type.Object({
+        resultaatId: Type.String(),
+        persoon: Type.Object({
+          burgerservicenummer: Type.Optional(Type.String()),
+          onderwijsnummer: Type.Optional(Type.String()),
+        }),
+        status: DiplomastatusSchema,
+      }),
+    ),
+    volgende: Type.Union([Type.String(), Type.Null()], { description: 'Cursor voor de volgende pagina' }),
+  },
+  {
+    description:
+      'De statussen van de diploma’s van mijn instelling behaald in een kalenderjaar, oudste eerst',
+  },
+);
+const Cursor = Type.Optional(
+  Type.String({ maxLength: 200, description: 'Waarde van "volgende" uit het vorige antwoord' }),
+);
+const Limit = Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 }));
+/** A limit like 1e400 arrives as Infinity; anything but a whole number 1..500 falls back to the default. */
+const limitVan = (limit: number | undefined) =>
+  Number.isSafeInteger(limit) ? Math.min(500, Math.max(1, limit ?? 100)) : 100;
 
 /** Leveren bekostigingsstatus: an institution reads the provisional funding status of its own inschrijvingen. */
 export function bekostigingRoutes(app: FastifyInstance, ctx: AppContext, referentie: () => Referentie): void {
@@ -156,10 +248,8 @@ export function bekostigingRoutes(app: FastifyInstance, ctx: AppContext, referen
           {
             teldatum: Teldatum,
             bekendOp: BekendOp,
-            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
-            cursor: Type.Optional(
-              Type.String({ maxLength: 200, description: 'Waarde van "volgende" uit het vorige antwoord' }),
-            ),
+            limit: Limit,
+            cursor: Cursor,
           },
           { additionalProperties: false },
         ),
@@ -173,8 +263,7 @@ export function bekostigingRoutes(app: FastifyInstance, ctx: AppContext, referen
       const bekendOp = normaliseBekendOp(q.bekendOp);
       const na = decodeCursor(q.cursor);
       const page = await pageStatussen(deps(), brin, assertTeldatumParameter(q.teldatum), {
-        // a limit like 1e400 arrives as Infinity; anything but a whole number 1..500 falls back to the default
-        limit: Number.isSafeInteger(q.limit) ? Math.min(500, Math.max(1, q.limit ?? 100)) : 100,
+        limit: limitVan(q.limit),
         ...(na !== undefined ? { na } : {}),
         ...(bekendOp !== undefined ? { bekendOp } : {}),
       });
@@ -196,7 +285,9 @@ export function bekostigingRoutes(app: FastifyInstance, ctx: AppContext, referen
       schema: {
         tags: ['bekostiging'],
         summary:
-          'Aantallen en gewogen totalen van mijn instelling per teldatum; met 1 oktober én 1 februari van één bekostigingsjaar ook de correctiefactor',
+          'Aantallen en gewogen totalen van mijn instelling per teldatum; met 1 oktober én 1 februari van één bekostigingsjaar ook de correctiefactor; per bekostigingsjaar het diplomadeel',
+        description:
+          'Bekostigingsjaar T telt de inschrijvingen op 1 oktober T-2 en 1 februari T-1 en de diploma’s behaald in kalenderjaar T-2. Voor elk bekostigingsjaar van de gevraagde teldata geeft `diplomas` het aantal diploma’s, het aantal bekostigbare en de diplomapunten (som van de bijdragen aan de diplomawaarde).',
         security,
         querystring: Type.Object(
           {
@@ -222,6 +313,82 @@ export function bekostigingRoutes(app: FastifyInstance, ctx: AppContext, referen
         q.teldatum.map(assertTeldatumParameter),
         normaliseBekendOp(q.bekendOp),
       );
+    },
+  );
+  app.get(
+    '/koppelvlak/v1/bekostiging/resultaten/:resultaatId',
+    {
+      schema: {
+        tags: ['bekostiging'],
+        summary: 'De voorlopige bekostigingsstatus van één diploma van mijn instelling, met redenen',
+        description:
+          'Bekostigbaar of niet, de bijdrage aan de diplomawaarde (DiW − DiE + DS), het niveau, het hoogste eerdere diploma van de deelnemer (bij elke instelling) dat is gebruikt, de signalen (D..) met parameters en de gebruikte feiten met hun versies. Het diploma van een andere instelling, een deelresultaat of een diploma dat toen niet (meer) bekend was: 404.',
+        security,
+        params: Type.Object({ resultaatId: Type.String({ maxLength: 20 }) }),
+        querystring: Type.Object({ bekendOp: BekendOp }, { additionalProperties: false }),
+        response: { 200: DiplomaSchema, ...PROBLEMEN },
+      },
+      ...plainJson,
+    },
+    async (request) => {
+      const brin = requireInstelling(await ctx.authenticate(request));
+      const q = request.query as { bekendOp?: string };
+      const d = await explainDiploma(
+        deps(),
+        brin,
+        (request.params as { resultaatId: string }).resultaatId,
+        normaliseBekendOp(q.bekendOp),
+      );
+      return { resultaatId: d.resultaatId, bekendOp: d.bekendOp, status: d.status };
+    },
+  );
+
+  app.get(
+    '/koppelvlak/v1/bekostiging/resultaten',
+    {
+      schema: {
+        tags: ['bekostiging'],
+        summary:
+          'De voorlopige bekostigingsstatus van elk diploma van mijn instelling behaald in een kalenderjaar',
+        security,
+        querystring: Type.Object(
+          {
+            jaar: Type.Integer({
+              minimum: 1990,
+              maximum: 2999,
+              description:
+                'Kalenderjaar van de datum behaald (het diplomadeel van bekostigingsjaar jaar + 2)',
+              examples: [2026],
+            }),
+            bekendOp: BekendOp,
+            limit: Limit,
+            cursor: Cursor,
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: DiplomaLijstSchema, ...PROBLEMEN },
+      },
+      ...plainJson,
+    },
+    async (request) => {
+      const brin = requireInstelling(await ctx.authenticate(request));
+      const q = request.query as { jaar: number; bekendOp?: string; limit?: number; cursor?: string };
+      const bekendOp = normaliseBekendOp(q.bekendOp);
+      const na = decodeCursor(q.cursor);
+      const page = await pageDiplomastatussen(deps(), brin, q.jaar, {
+        limit: limitVan(q.limit),
+        ...(na !== undefined ? { na } : {}),
+        ...(bekendOp !== undefined ? { bekendOp } : {}),
+      });
+      return {
+        bekendOp: bekendOp ?? null,
+        statussen: page.statussen.map((s) => ({
+          resultaatId: s.resultaatId,
+          persoon: s.persoon,
+          status: s.status,
+        })),
+        volgende: page.volgende === null ? null : encodeCursor(page.volgende),
+      };
     },
   );
 }

@@ -4,14 +4,18 @@ import type { Datum } from '../platform/dates.ts';
 import type { DB } from '../platform/db-schema.ts';
 import { AppError } from '../platform/problem.ts';
 import type { Referentie } from '../referentie/referentie.ts';
+import { type DiplomaTotaal, diplomaTotaal } from './bekostiging.diploma.ts';
 import {
   type FeitenSet,
   findInschrijving,
   loadFeitenVoorPersonen,
+  type PersoonFeitRow,
+  type PersoonGegevensFeitRow,
   pageInschrijvingIds,
 } from './bekostiging.repository.ts';
 import {
   type BekostigingKwalificatie,
+  type BekostigingPersoon,
   type Bekostigingsstatus,
   bekostigingsjaar,
   computeCorrectiefactor,
@@ -23,6 +27,7 @@ import {
   type TeldatumTotaal,
   toBekostigingBpvs,
   toBekostigingInschrijving,
+  type Woonplaats,
 } from './bekostiging.ts';
 
 /**
@@ -100,6 +105,7 @@ export function deriveStatussen(
 ): StatusVanInschrijving[] {
   const periodes = groupBy(feiten.periodes, (p) => p.inschrijvingId);
   const bpvs = groupBy(feiten.bpvs, (b) => b.inschrijvingId);
+  const persoonFeiten = persoonFeitenVan(feiten);
   const perPersoon = new Map<
     string,
     { row: FeitenSet['inschrijvingen'][number]; status: Bekostigingsstatus }[]
@@ -165,6 +171,7 @@ export function deriveStatussen(
         },
         kwalificaties: deps.kwalificaties,
         ...(bpvFeiten ? { bpvs: bpvFeiten } : {}),
+        ...(persoonFeiten ? { persoon: persoonFeiten(row.persoonId, row.brin) } : {}),
       },
       teldatum,
     );
@@ -289,9 +296,14 @@ export type Totalen = {
   teldata: TeldatumTotaal[];
   /** Cf (Uitvoeringsbesluit WEB 2.2.3 lid 6) when the 1 October and 1 February of one funding year were asked. */
   correctiefactor?: { bekostigingsjaar: number; waarde: number | null };
+  /** The diploma part of each funding year of the asked teldata: diplomas of calendar year T-2 (DOMAIN.md §8.1). */
+  diplomas: DiplomaTotaal[];
 };
 
-/** Counts and weighted totals of the institution per teldatum, and Cf when both teldata of a funding year are asked. */
+/**
+ * Counts and weighted totals of the institution per teldatum, Cf when both teldata of a funding year are asked, and
+ * per funding year of the teldata its diploma counts and points (diplomas of calendar year T-2).
+ */
 export async function totalenVoorTeldata(
   deps: BekostigingDeps,
   brin: string,
@@ -328,7 +340,17 @@ export async function totalenVoorTeldata(
     t.gewogen = Math.round(t.gewogen * 1e6) / 1e6;
     result.push(t);
   }
-  const totalen: Totalen = { regelsVersie: REGELS_VERSIE, bekendOp: bekendOp ?? null, teldata: result };
+  const jaren = [...new Set(uniek.map(bekostigingsjaar))].sort();
+  const diplomas: DiplomaTotaal[] = [];
+  for (const jaar of jaren) {
+    diplomas.push(await diplomaTotaal(deps, brin, jaar, bekendOp));
+  }
+  const totalen: Totalen = {
+    regelsVersie: REGELS_VERSIE,
+    bekendOp: bekendOp ?? null,
+    teldata: result,
+    diplomas,
+  };
   const okt = result.find((t) => t.teldatum.endsWith('-10-01'));
   const feb = result.find((t) => t.teldatum.endsWith('-02-01'));
   if (okt && feb && bekostigingsjaar(okt.teldatum) === bekostigingsjaar(feb.teldatum)) {
@@ -338,6 +360,82 @@ export async function totalenVoorTeldata(
     };
   }
   return totalen;
+}
+
+/**
+ * The person facts for the rule on persons not in the BRP (WEB art. 2.2.2), or undefined when `feiten` carries no
+ * persons (then the rules treat everyone as in the BRP). Per inschrijving: the person's identification as known
+ * then, and the residence the inschrijving's own institution delivered (another institution's when it delivered
+ * none).
+ */
+export function persoonFeitenVan(
+  feiten: Pick<FeitenSet, 'personen' | 'persoonGegevens'>,
+): ((persoonId: string, brin: string) => BekostigingPersoon) | undefined {
+  if (!feiten.personen) {
+    return undefined;
+  }
+  const personen = new Map(feiten.personen.map((p) => [p.persoonId, p]));
+  const gegevens = groupBy(feiten.persoonGegevens ?? [], (g) => g.persoonId);
+  return (persoonId, brin) => {
+    const p = personen.get(persoonId);
+    if (!p) {
+      return {};
+    }
+    const eigen = gegevens.get(persoonId) ?? [];
+    const g =
+      eigen.find((x) => x.brin === brin) ??
+      eigen.reduce<PersoonGegevensFeitRow | undefined>(
+        (best, x) => (!best || Number(x.versieId) > Number(best.versieId) ? x : best),
+        undefined,
+      );
+    const inBrp = inBrpVan(p);
+    const woonplaats = g ? woonplaatsVan(g) : undefined;
+    return {
+      feit: {
+        soort: 'persoon',
+        id: persoonId,
+        ...(p.identificatieId !== null ? { versie: p.identificatieId } : {}),
+      },
+      ...(inBrp !== undefined ? { inBrp } : {}),
+      ...(woonplaats ? { woonplaats } : {}),
+      ...(g ? { woonplaatsFeit: { soort: 'persoonsgegevens', id: persoonId, versie: g.versieId } } : {}),
+    };
+  };
+}
+
+/**
+ * In the BRP or not, from the identification as known then: identified → yes; a BSN the BRP does not know, or an
+ * onderwijsnummer issued → no; the BRP did not answer yet or DUO staff must choose → not known (the rules count it
+ * as in the BRP [I]). A person never identified (its onderwijsnummer delivered) is not in the BRP when it has no BSN.
+ */
+export function inBrpVan(
+  p: Pick<PersoonFeitRow, 'bsn' | 'onderwijsnummer' | 'identificatieStatus'>,
+): boolean | undefined {
+  switch (p.identificatieStatus) {
+    case 'geidentificeerd':
+      return true;
+    case 'niet-in-brp':
+    case 'onderwijsnummer':
+      return false;
+    case 'in-behandeling':
+    case 'meerdere-kandidaten':
+      return undefined;
+    default:
+      return p.bsn === null && p.onderwijsnummer !== null ? false : undefined;
+  }
+}
+
+/**
+ * Where the person lives, as the institution delivered it: the BRP land code when delivered; a postcode means the
+ * Netherlands (the koppelvlak takes either a postcode for an address in NL or a land abroad, rule 6, code 790);
+ * otherwise not known. A German Land (deelstaat) is never delivered, so a
+ * person not in the BRP living in Germany stays 'onbekend' (B10) until the koppelvlak carries it.
+ */
+export function woonplaatsVan(g: Pick<PersoonGegevensFeitRow, 'land' | 'postcode'>): Woonplaats | undefined {
+  if (g.land !== null) {
+    return { land: g.land };
+  }
+  return g.postcode !== null ? { land: '6030' } : undefined;
 }
 
 function groupBy<T>(rows: readonly T[], key: (r: T) => string): Map<string, T[]> {

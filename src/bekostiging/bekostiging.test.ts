@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { BpvState } from '../bpv/bpv.ts';
 import type { InschrijvingState } from '../inschrijving/inschrijving.ts';
+import type { KwalificatieReferentie, Referentie } from '../referentie/referentie.ts';
 import type { ResultaatState } from '../resultaat/resultaat.ts';
 import { BEKOSTIGING_SIGNALEN } from './bekostiging.signalen.ts';
 import {
@@ -18,6 +19,7 @@ import {
   deriveBekostigingsstatus,
   deriveDiplomastatussen,
   type InschrijvingFeiten,
+  kwalificatiesFromReferentie,
   REGELS_VERSIE,
   selectTellendeInschrijving,
   sumBekostigingstotalen,
@@ -348,6 +350,44 @@ describe('BBL: POK by 31 December and BPV actually followed (Uitvoeringsbesluit 
     expect(s.bekostigbaar).toBe(bekostigbaar);
     expect(codes(s)).toContain(code);
     expect(s.bekostigingsrelevanteBpvs).toEqual(bekostigbaar ? ['01'] : []);
+  });
+
+  it('reads the VWS flag from the reference snapshot: beroepsvereisten VWS, nothing else', () => {
+    const kwal = (crebo: string, beroepsvereisten: string | null): KwalificatieReferentie => ({
+      crebo,
+      naam: `Kwalificatie ${crebo}`,
+      soort: 'kwalificatie',
+      structuur: 'hks2015',
+      niveau: 3,
+      soortOpleiding: 'vakopleiding',
+      leerwegen: ['BOL', 'BBL'],
+      kwalificatiedossier: null,
+      opleidingsdomein: null,
+      geldigVanaf: null,
+      geldigTot: null,
+      instroomTot: null,
+      prijsfactor: 1.5,
+      beroepsvereisten,
+    });
+    const referentie: Referentie = {
+      instellingen: new Map(),
+      kwalificaties: new Map([
+        ['25491', kwal('25491', 'VWS')],
+        ['25407', kwal('25407', 'V&J')],
+        ['25150', kwal('25150', null)],
+      ]),
+      onderwijslocaties: new Map(),
+      aanbod: [],
+    };
+    const k = kwalificatiesFromReferentie(referentie);
+    expect(k.get('25491')).toMatchObject({ crebo: '25491', niveau: 3, prijsfactor: 1.5, vws: true });
+    expect(k.get('25407')?.vws).toBe(false);
+    expect(k.get('25150')?.vws).toBe(false);
+    const laat = [bpv({ afsluitdatum: '2024-12-20', datumBegin: '2025-03-01' })];
+    const met = (kwalificaties: ReadonlyMap<string, BekostigingKwalificatie>, crebo: string) =>
+      deriveBekostigingsstatus({ ...bblFeiten(laat, crebo), kwalificaties }, '2024-10-01').bekostigbaar;
+    expect(met(k, '25491')).toBe(true);
+    expect(met(k, '25150')).toBe(false);
   });
 
   it('VWS qualification: the BPV may start until 1 June of the next year', () => {

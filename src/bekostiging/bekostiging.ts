@@ -19,15 +19,25 @@ import { type BekostigingSignaal, signaal } from './bekostiging.signalen.ts';
 /**
  * Version of these rules. A stored status records the version that derived it, so a change of a rule
  * is a new version and old statuses stay explainable. Bump on any change to an outcome.
+ * 2026.2: the VWS flag is read from the reference data (`beroepsvereisten` VWS), so VWS BBL students whose BPV
+ * starts between 1 January and 1 June count on 1 October.
  */
-export const REGELS_VERSIE = '2026.1';
+export const REGELS_VERSIE = '2026.2';
 
 /** Teldatum of the verblijfsjaarfactor's end: it applies only to teldata before this date (DOMAIN.md §10a.7). */
 export const VERBLIJFSJAARFACTOR_TOT = '2018-10-01';
 
 /** A register fact this derivation used, passed through from the caller (its id and recorded version). */
 export type FeitRef = Readonly<{
-  soort: 'inschrijving' | 'periode' | 'bpv' | 'persoon' | 'kwalificatie' | 'instelling' | 'resultaat';
+  soort:
+    | 'inschrijving'
+    | 'periode'
+    | 'bpv'
+    | 'persoon'
+    | 'persoonsgegevens'
+    | 'kwalificatie'
+    | 'instelling'
+    | 'resultaat';
   id: string;
   /** The recorded version (e.g. the `_versie` row id or its registered_from); absent for reference data. */
   versie?: string;
@@ -57,15 +67,26 @@ export type BekostigingKwalificatie = Readonly<{
   prijsfactor: number | null;
   /**
    * True for qualifications set in agreement with the Minister of VWS: BBL BPV deadline is 1 June of
-   * the next year instead of 31 December (Uitvoeringsbesluit WEB art. 2.2.3 lid 1 onder b). The reference
-   * data does not carry this yet [I]; absent means false.
+   * the next year instead of 31 December (Uitvoeringsbesluit WEB art. 2.2.3 lid 1 onder b). Absent means false.
    */
   vws?: boolean;
 }>;
 
-/** The reference snapshot's kwalificaties fit the rules as they are (checked by the typecheck). */
+/** The value of `beroepsvereisten` in the qualification files that marks a VWS-regulated qualification [I]. */
+export const BEROEPSVEREISTEN_VWS = 'VWS';
+
+/**
+ * The rules' view of the reference snapshot's kwalificaties. A code is VWS-regulated when its own
+ * `beroepsvereisten` is `VWS` [I: the regulation's beroepsvereisten column read as "kwalificatie in
+ * overeenstemming met Onze Minister van VWS vastgesteld", ADR 0008]. Nothing is inherited: a kwalificatie
+ * has its own row in the files, and a dossier carries `VWS` only when all its kwalificaties do (the importer).
+ */
 export function kwalificatiesFromReferentie(r: Referentie): ReadonlyMap<string, BekostigingKwalificatie> {
-  return r.kwalificaties;
+  const result = new Map<string, BekostigingKwalificatie>();
+  for (const [crebo, k] of r.kwalificaties) {
+    result.set(crebo, { ...k, vws: k.beroepsvereisten === BEROEPSVEREISTEN_VWS });
+  }
+  return result;
 }
 
 /**
@@ -95,6 +116,8 @@ export type BekostigingPersoon = Readonly<{
   /** True when the person is known in the BRP; undefined = not known yet (treated as in BRP [I]). */
   inBrp?: boolean;
   woonplaats?: Woonplaats;
+  /** The recorded person data the residence comes from (used only when the person is not in the BRP). */
+  woonplaatsFeit?: FeitRef;
 }>;
 
 export type BekostigingInschrijving = Readonly<{
@@ -551,6 +574,7 @@ export function deriveBekostigingsstatus(feiten: InschrijvingFeiten, teldatum: D
   if (persoon) {
     use(persoon.feit);
     if (persoon.inBrp === false) {
+      use(persoon.woonplaatsFeit);
       const gebied = woontInToegestaanGebied(persoon.woonplaats);
       const params = {
         land: persoon.woonplaats?.land ?? null,
@@ -810,6 +834,13 @@ export type Diplomastatus = {
   /** Level of the highest earlier diploma that counts as earlier (DiE), with its specialist flag. */
   niveauHoogsteEerdereDiploma: number | null;
   specialistHoogsteEerdereDiploma: boolean;
+  /** Which diploma that is (DiE), when there is one: its key, date and recorded version. */
+  hoogsteEerdereDiploma: {
+    brin: string;
+    resultaatvolgnummer: string;
+    datumBehaald: Datum;
+    feit?: FeitRef;
+  } | null;
   bekostigbaar: boolean;
   /** DiW − DiE (+ DS), never negative; 0 when not bekostigbaar. */
   bijdrageDiplomawaarde: number;
@@ -893,6 +924,14 @@ export function deriveDiplomastatussen(
       specialist: n?.specialist ?? false,
       niveauHoogsteEerdereDiploma: hoogste?.n.niveau ?? null,
       specialistHoogsteEerdereDiploma: hoogste?.n.specialist ?? false,
+      hoogsteEerdereDiploma: hoogste
+        ? {
+            brin: hoogste.d.brin,
+            resultaatvolgnummer: hoogste.d.resultaatvolgnummer,
+            datumBehaald: hoogste.d.datumBehaald,
+            ...(hoogste.d.feit ? { feit: hoogste.d.feit } : {}),
+          }
+        : null,
       bekostigbaar: false,
       bijdrageDiplomawaarde: 0,
       signalen,

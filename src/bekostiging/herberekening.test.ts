@@ -244,4 +244,85 @@ describe('stored bekostigingsstatus follows the register', () => {
     const v = await versies(s.id);
     expect(v.at(-1)).toMatchObject({ teldatum: '2026-10-01', bekostigbaar: false, registeredUntil: null });
   });
+
+  it('shows the institution what the register said, version by version, and only for its own inschrijving', async () => {
+    const s = await student();
+    await koppel();
+    await post(
+      wijzigMelding(s.persoon, {
+        periodes: [
+          {
+            mutatie: 'wijzigen',
+            inschrijvingsvolgnummer: '1',
+            datumBegin: '2026-09-14',
+            indicatieBekostigbaar: 'N',
+          },
+        ],
+      }),
+    );
+    await koppel();
+    const get = (url: string, tok = token) =>
+      t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${tok}` } });
+    const res = await get(`/koppelvlak/v1/bekostiging/inschrijvingen/${s.id}/historie?teldatum=2026-10-01`);
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json() as {
+      versies: {
+        bekostigbaar: boolean;
+        regelsVersie: string;
+        geregistreerdVanaf: string;
+        geregistreerdTot: string | null;
+      }[];
+    };
+    expect(body.versies.map((v) => [v.bekostigbaar, v.geregistreerdTot === null])).toEqual([
+      [true, false],
+      [false, true],
+    ]);
+    expect(body.versies[0]?.geregistreerdTot).toBe(body.versies[1]?.geregistreerdVanaf);
+    expect(body.versies[0]?.regelsVersie).toMatch(/^[0-9]{4}\.[0-9]+$/);
+    const ander = await get(
+      `/koppelvlak/v1/bekostiging/inschrijvingen/${s.id}/historie`,
+      await t.token('instelling:91ZB'),
+    );
+    expect(ander.statusCode).toBe(404);
+    // an id beyond bigint is simply not found (no 500)
+    expect(
+      (await get('/koppelvlak/v1/bekostiging/inschrijvingen/99999999999999999999/historie')).statusCode,
+    ).toBe(404);
+  });
+
+  it('lets DUO staff start a full recomputation once and follow its progress; institutions may not', async () => {
+    const beheer = await t.token('beheerder');
+    const start = (tok: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/beheer/v1/bekostiging/herberekeningen',
+        headers: { authorization: `Bearer ${tok}` },
+      });
+    expect((await start(token)).statusCode).toBe(403);
+    const eerste = await start(beheer);
+    expect(eerste.statusCode, eerste.body).toBe(202);
+    const tweede = await start(beheer);
+    // a second request while one waits is the same recomputation
+    expect((tweede.json() as { sleutel: string }).sleutel).toBe(
+      (eerste.json() as { sleutel: string }).sleutel,
+    );
+    const { sleutel } = eerste.json() as { sleutel: string };
+    const job = await t.database.db
+      .selectFrom('job')
+      .select(['soort', 'data', 'sleutel'])
+      .where('sleutel', '=', sleutel)
+      .executeTakeFirstOrThrow();
+    await herberekenAlles(deps, { vandaag: VANDAAG, sleutel, aanleiding: 'test' });
+    const lijst = await t.app.inject({
+      method: 'GET',
+      url: '/beheer/v1/bekostiging/herberekeningen',
+      headers: { authorization: `Bearer ${beheer}` },
+    });
+    expect(lijst.statusCode, lijst.body).toBe(200);
+    const run = (
+      lijst.json() as { herberekeningen: { sleutel: string; procent: number | null; klaar: string | null }[] }
+    ).herberekeningen.find((h) => h.sleutel === sleutel);
+    expect(job.soort).toBe('bekostiging.herberekenen');
+    expect(run).toMatchObject({ procent: 100, klaar: expect.any(String) });
+  });
 });

@@ -1,10 +1,17 @@
 import { createHash } from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
-import { BPV_GEWIJZIGD } from '../bpv/bpv.repository.ts';
 import type { Datum } from '../platform/dates.ts';
 import type { DB } from '../platform/db-schema.ts';
+import {
+  BPV_GEWIJZIGD,
+  INSCHRIJVING_GEWIJZIGD,
+  PERSOON_GEWIJZIGD,
+  RESULTAAT_GEWIJZIGD,
+} from '../platform/events.ts';
 import type { Executor } from '../platform/executor.ts';
 import { enqueueJob, type JobHandler } from '../platform/jobs.ts';
+import { loadDiplomasVoorPersonen } from './bekostiging.diploma.repository.ts';
+import { type DiplomastatusVanResultaat, deriveDiplomastatussenUitFeiten } from './bekostiging.diploma.ts';
 import { loadFeitenVoorPersonen } from './bekostiging.repository.ts';
 import { type BekostigingDeps, deriveStatussen, type StatusVanInschrijving } from './bekostiging.service.ts';
 import { REGELS_VERSIE } from './bekostiging.ts';
@@ -18,9 +25,6 @@ import { REGELS_VERSIE } from './bekostiging.ts';
  * page by page, resumable and with progress in `bekostiging_herberekening`.
  */
 
-export const INSCHRIJVING_GEWIJZIGD = 'nl.mbo-register.inschrijving.gewijzigd';
-export const RESULTAAT_GEWIJZIGD = 'nl.mbo-register.resultaat.gewijzigd';
-export const PERSOON_GEWIJZIGD = 'nl.mbo-register.persoon.gewijzigd';
 /** The outbox events that can change a funding status. */
 export const BEKOSTIGING_EVENTS: readonly string[] = [
   INSCHRIJVING_GEWIJZIGD,
@@ -103,6 +107,27 @@ export type HerberekeningTelling = {
   signalen: number;
 };
 
+/** The diplomas whose status is kept: obtained in or after the calendar year of the window's first teldatum. */
+function diplomajaarVanaf(venster: readonly Datum[]): number {
+  return Number((venster[0] ?? '0000').slice(0, 4));
+}
+
+/** The outcome of a diploma status that matters to the institution. */
+export function diplomaKenmerk(s: DiplomastatusVanResultaat['status']): string {
+  return createHash('sha1')
+    .update(
+      JSON.stringify([
+        s.bekostigbaar,
+        Math.round(s.bijdrageDiplomawaarde * 1e6) / 1e6,
+        s.datumBehaald,
+        s.brin,
+        s.signalen.map((x) => x.code).sort(),
+      ]),
+    )
+    .digest('base64url')
+    .slice(0, 16);
+}
+
 /**
  * Recomputes and stores the statuses of `persoonIds` for the teldata of `venster`, in `ex` (a transaction: the
  * reads and writes of one batch belong together). A status is kept for every teldatum on which the inschrijving
@@ -130,6 +155,7 @@ export async function herberekenPersonen(
     const { rows } = await sql<{ t: string }>`select clock_timestamp()::text as t`.execute(ex);
     const berekendOp = rows[0]?.t as string;
     const feiten = await loadFeitenVoorPersonen(ex as unknown as Kysely<DB>, ids);
+    const diplomas = await loadDiplomasVoorPersonen(ex as unknown as Kysely<DB>, ids);
     const opgeslagen = (await ex
       .selectFrom('bekostigingsstatus')
       .select(['id', 'inschrijvingId', 'teldatum', 'kenmerk', 'bekostigbaar', 'bijdrage'])
@@ -174,18 +200,147 @@ export async function herberekenPersonen(
         });
       }
     }
-    telling.statussen = statussen;
-    if (kandidaten.length === 0) {
-      return telling;
+    const diplomaTelling =
+      diplomas.length === 0 && !(await heeftDiplomastatus(ex, ids))
+        ? { statussen: 0, gewijzigd: 0, signalen: 0, verloren: 0 }
+        : await herberekenDiplomas(deps, ex, ids, { diplomas, feiten }, venster, berekendOp);
+    telling.statussen = statussen + diplomaTelling.statussen;
+    telling.gewijzigd += diplomaTelling.gewijzigd;
+    telling.signalen += diplomaTelling.signalen;
+    let verloren = diplomaTelling.verloren;
+    if (kandidaten.length > 0) {
+      const r = await schrijf(ex, kandidaten, berekendOp);
+      telling.gewijzigd += r.geschreven.length;
+      telling.signalen += await signaleer(ex, r.geschreven);
+      verloren += r.verloren;
     }
-    const { geschreven, verloren } = await schrijf(ex, kandidaten, berekendOp);
-    telling.gewijzigd += geschreven.length;
-    telling.signalen += await signaleer(ex, geschreven);
     if (verloren === 0) {
       return telling;
     }
   }
   return telling;
+}
+
+async function heeftDiplomastatus(ex: Executor, ids: readonly string[]): Promise<boolean> {
+  const r = await ex
+    .selectFrom('diplomastatus')
+    .select('id')
+    .where('persoonId', 'in', [...ids])
+    .where('registeredUntil', 'is', null)
+    .limit(1)
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
+/**
+ * The diploma part of `herberekenPersonen`: one stored status per diploma obtained in the window's years. A diploma
+ * that no longer has a status (removed, or without date or opleidingcode) has its stored status closed.
+ */
+async function herberekenDiplomas(
+  deps: BekostigingDeps,
+  ex: Executor,
+  ids: readonly string[],
+  set: Parameters<typeof deriveDiplomastatussenUitFeiten>[1],
+  venster: readonly Datum[],
+  berekendOp: string,
+): Promise<{ statussen: number; gewijzigd: number; signalen: number; verloren: number }> {
+  const vanaf = diplomajaarVanaf(venster);
+  const opgeslagen = await ex
+    .selectFrom('diplomastatus')
+    .select(['id', 'resultaatId', 'kenmerk', 'bekostigbaar', 'waarde'])
+    .where('persoonId', 'in', [...ids])
+    .where('registeredUntil', 'is', null)
+    .execute();
+  const vorige = new Map(opgeslagen.map((o) => [o.resultaatId, o]));
+  const afgeleid = deriveDiplomastatussenUitFeiten(deps, set).filter(
+    (d) => Number(d.status.datumBehaald.slice(0, 4)) >= vanaf || vorige.has(d.resultaatId),
+  );
+  const nieuw = afgeleid.flatMap((d) => {
+    const kenmerk = diplomaKenmerk(d.status);
+    const eerder = vorige.get(d.resultaatId);
+    return eerder?.kenmerk === kenmerk ? [] : [{ d, kenmerk, eerder }];
+  });
+  const nogGeldig = new Set(afgeleid.map((d) => d.resultaatId));
+  const vervallen = opgeslagen.filter((o) => !nogGeldig.has(o.resultaatId));
+  const teSluiten = [...nieuw.flatMap((k) => (k.eerder ? [k.eerder.id] : [])), ...vervallen.map((o) => o.id)];
+  const gesloten = new Set<string>();
+  if (teSluiten.length > 0) {
+    const { rows } = await sql<{ id: string }>`
+      update diplomastatus set registered_until = ${berekendOp}::timestamptz
+      where id = any(${`{${teSluiten.join(',')}}`}::bigint[])
+        and registered_until is null and berekend_op <= ${berekendOp}::timestamptz
+      returning id::text as id`.execute(ex);
+    for (const r of rows) {
+      gesloten.add(r.id);
+    }
+  }
+  const teSchrijven = nieuw.filter((k) => !k.eerder || gesloten.has(k.eerder.id));
+  let geschreven: typeof teSchrijven = [];
+  if (teSchrijven.length > 0) {
+    const json = JSON.stringify(
+      teSchrijven.map(({ d, kenmerk }) => ({
+        resultaat_id: d.resultaatId,
+        persoon_id: d.persoonId,
+        brin: d.brin,
+        jaar: Number(d.status.datumBehaald.slice(0, 4)),
+        regels_versie: d.status.regelsVersie,
+        bekostigbaar: d.status.bekostigbaar,
+        waarde: d.status.bijdrageDiplomawaarde,
+        signalen: d.status.signalen.map((x) => x.code),
+        kenmerk,
+      })),
+    );
+    const { rows } = await sql<{ resultaatId: string }>`
+      insert into diplomastatus (resultaat_id, persoon_id, brin, jaar, regels_versie, bekostigbaar, waarde,
+        signalen, kenmerk, berekend_op, registered_from)
+      select r.resultaat_id, r.persoon_id, r.brin, r.jaar, r.regels_versie, r.bekostigbaar, r.waarde, r.signalen,
+        r.kenmerk, ${berekendOp}::timestamptz, ${berekendOp}::timestamptz
+      from jsonb_to_recordset(${json}::jsonb) as r(resultaat_id bigint, persoon_id bigint, brin text, jaar integer,
+        regels_versie text, bekostigbaar boolean, waarde double precision, signalen text[], kenmerk text)
+      on conflict (resultaat_id) where registered_until is null do nothing
+      returning resultaat_id::text as "resultaatId"`.execute(ex);
+    const ok = new Set(rows.map((r) => r.resultaatId));
+    geschreven = teSchrijven.filter((k) => ok.has(k.d.resultaatId));
+  }
+  const signalen = geschreven
+    .filter(
+      (k) =>
+        k.eerder &&
+        (k.eerder.bekostigbaar !== k.d.status.bekostigbaar ||
+          k.eerder.waarde !== k.d.status.bijdrageDiplomawaarde),
+    )
+    .map((k) => {
+      const v = k.eerder as NonNullable<typeof k.eerder>;
+      const was = v.bekostigbaar
+        ? `bekostigbaar (diplomawaarde ${bijdrageNl(v.waarde)})`
+        : 'niet bekostigbaar';
+      const s = k.d.status;
+      const wordt = s.bekostigbaar
+        ? `bekostigbaar (diplomawaarde ${bijdrageNl(s.bijdrageDiplomawaarde)})`
+        : 'niet bekostigbaar';
+      const codes = s.signalen.map((x) => x.code);
+      return {
+        brin: k.d.brin,
+        meldingId: null,
+        persoonId: k.d.persoonId,
+        code: STATUS_GEWIJZIGD_CODE,
+        ernst: 'S' as const,
+        regel: null,
+        recordSoort: 'resultaat',
+        recordSleutel: s.resultaatvolgnummer,
+        veld: 'bekostigingsstatus diploma',
+        tekst: `Voorlopige bekostigingsstatus van het diploma behaald op ${datumNl(s.datumBehaald)} gewijzigd: was ${was}, is nu ${wordt}${codes.length > 0 ? `; signalen ${codes.join(', ')}` : ''}.`,
+      };
+    });
+  if (signalen.length > 0) {
+    await ex.insertInto('signaal').values(signalen).execute();
+  }
+  return {
+    statussen: afgeleid.length,
+    gewijzigd: geschreven.length + vervallen.filter((o) => gesloten.has(o.id)).length,
+    signalen: signalen.length,
+    verloren: teSchrijven.length - geschreven.length + (teSluiten.length - gesloten.size),
+  };
 }
 
 /** Closes the replaced versions and inserts the new ones; returns the written candidates and the lost races. */

@@ -77,7 +77,9 @@ export function bpvVerificatieJobs(
 export const SBB_BPV_LEVERING_JOB = 'sbb.bpv-levering';
 
 /** Event type: a BPV changed (for bekostiging, and the source of SBB's occupancy data). */
-export const BPV_GEWIJZIGD = 'nl.mbo-register.bpv.gewijzigd';
+export { BPV_GEWIJZIGD } from '../platform/events.ts';
+
+import { BPV_GEWIJZIGD } from '../platform/events.ts';
 
 /**
  * One outbox event per changed BPV, carrying exactly what WOT art. 24f lid 10 lets SBB receive: crebo, leerweg,

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { BpvState } from '../bpv/bpv.ts';
+import type { ResultaatState } from '../resultaat/resultaat.ts';
 import type { InschrijvingState, PeriodeState } from './inschrijving.ts';
-import { checkMutatiestop, geslotenTeldata, mutatiestopVanaf } from './mutatiestop.ts';
+import {
+  checkDiplomaMutatiestop,
+  checkMutatiestop,
+  diplomaMutatiestopVanaf,
+  geslotenTeldata,
+  mutatiestopVanaf,
+} from './mutatiestop.ts';
 
 function periode(o: Partial<PeriodeState> = {}): PeriodeState {
   return {
@@ -152,5 +159,108 @@ describe('checkMutatiestop (rule 38)', () => {
     expect(
       checkMutatiestop(bbl([bpv()]), bbl([bpv({ datumEindeWerkelijk: '2026-05-01' })]), '2026-06-01'),
     ).toEqual([]);
+  });
+});
+
+function dip(o: Partial<ResultaatState> = {}): ResultaatState {
+  return {
+    resultaatvolgnummer: 'D1',
+    soort: 'DIP',
+    inschrijvingsvolgnummer: '1',
+    resultaatvolgnummerDiploma: null,
+    opleidingcode: '25150',
+    datumResultaat: '2025-07-01',
+    indicatieBekostigbaar: true,
+    code: null,
+    uitslag: null,
+    certificaat: null,
+    eindcijfer: null,
+    vrijstelling: null,
+    cijferIe: null,
+    cijferCe: null,
+    vrijstellingIe: null,
+    vrijstellingCe: null,
+    verwijderd: false,
+    ...o,
+  };
+}
+
+describe('checkDiplomaMutatiestop (rule 38, diplomas)', () => {
+  it('closes a diploma of 2025 (funding year 2027, teldata 1-10-2025 and 1-2-2026) from 1 June 2026', () => {
+    expect(diplomaMutatiestopVanaf('2025-07-01')).toBe('2026-06-01');
+  });
+
+  const gewijzigd = (o: Partial<ResultaatState>) => dip({ ...o, mutatie: 'wijzigen' });
+  it.each<[string, ResultaatState[], ResultaatState[], string, string[]]>([
+    [
+      'indicatie N on 2026-06-01',
+      [dip()],
+      [gewijzigd({ indicatieBekostigbaar: false })],
+      '2026-06-01',
+      ['indicatie bekostigbaar'],
+    ],
+    [
+      'the same the day before the stop',
+      [dip()],
+      [gewijzigd({ indicatieBekostigbaar: false })],
+      '2026-05-31',
+      [],
+    ],
+    [
+      'another opleidingcode',
+      [dip()],
+      [gewijzigd({ opleidingcode: '25151' })],
+      '2026-09-01',
+      ['opleidingcode'],
+    ],
+    [
+      'a datum behaald moved into 2026 (out of a closed year)',
+      [dip()],
+      [gewijzigd({ datumResultaat: '2026-01-10' })],
+      '2026-09-01',
+      ['datum behaald'],
+    ],
+    [
+      'a verwijdering',
+      [dip()],
+      [dip({ verwijderd: true, mutatie: 'verwijderen' })],
+      '2026-09-01',
+      ['diploma (vervalt)'],
+    ],
+    [
+      'a new diploma of 2025 delivered late',
+      [],
+      [dip({ mutatie: 'toevoegen' })],
+      '2026-09-01',
+      ['diploma (nieuw)'],
+    ],
+    [
+      'a new diploma of 2026, its year still open',
+      [],
+      [dip({ datumResultaat: '2026-07-01', mutatie: 'toevoegen' })],
+      '2026-09-01',
+      [],
+    ],
+    [
+      'a sub-result attached to a closed diploma',
+      [dip()],
+      [dip(), dip({ resultaatvolgnummer: 'K1', soort: 'KZD', opleidingcode: null, mutatie: 'toevoegen' })],
+      '2026-09-01',
+      [],
+    ],
+    [
+      'an unchanged diploma re-delivered (wijzigen without change)',
+      [dip()],
+      [gewijzigd({})],
+      '2026-09-01',
+      [],
+    ],
+  ])('%s', (_, voor, na, vandaag, velden) => {
+    const b = checkDiplomaMutatiestop(voor, na, vandaag);
+    expect(b.map((x) => x.code)).toEqual(velden.length > 0 ? ['636'] : []);
+    for (const v of velden) {
+      expect(b[0]?.tekst).toContain(v);
+    }
+    expect(checkDiplomaMutatiestop(voor, na, vandaag, 'accountant')).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import {
   toBekostigingInschrijving,
 } from '../bekostiging/bekostiging.ts';
 import { type Datum, toDutch } from '../platform/dates.ts';
+import type { ResultaatState } from '../resultaat/resultaat.ts';
 import type { InschrijvingState } from './inschrijving.ts';
 
 /**
@@ -19,7 +20,7 @@ import type { InschrijvingState } from './inschrijving.ts';
  * (opleidingcode, leertraject, indicatie bekostigbaar); and for BBL whether a BPV makes it count on T (the
  * bekostiging module's `bekostigingsrelevanteBpvs`, under both the general and the VWS deadline). Changes that
  * leave those facts equal on every closed teldatum (a late uitschrijving, a new periode after the teldata, a
- * corrected onderwijslocatie) pass. Diploma facts (§3.3) are not covered yet.
+ * corrected onderwijslocatie) pass. Diplomas: `checkDiplomaMutatiestop`.
  */
 
 export type Verantwoordelijke = 'instelling' | 'accountant';
@@ -147,6 +148,92 @@ export function checkMutatiestop(
           `(${eerste.velden.join(', ')}) van inschrijving ${n.inschrijvingsvolgnummer}` +
           (geraakt.length > 1 ? `; geraakte teldata: ${alle}` : '') +
           `. Sinds ${toDutch(mutatiestopVanaf(eerste.teldatum))} geldt voor die teldatum de mutatiestop: ` +
+          'zo’n wijziging kan alleen onder verantwoordelijkheid van de accountant worden geleverd ' +
+          '(verantwoordelijke "accountant", met een accountantsverklaring).',
+      ),
+    );
+  }
+  return bevindingen;
+}
+
+/** What counts for the diploma part of funding of one diploma (DOMAIN.md §8.6): null when it does not exist. */
+type DiplomaFeiten = {
+  datumResultaat: Datum;
+  opleidingcode: string | null;
+  indicatieBekostigbaar: boolean | null;
+};
+
+function diplomaFeiten(r: ResultaatState | undefined): DiplomaFeiten | null {
+  if (!r || r.verwijderd || r.datumResultaat === null) {
+    return null;
+  }
+  return {
+    datumResultaat: r.datumResultaat,
+    opleidingcode: r.opleidingcode,
+    indicatieBekostigbaar: r.indicatieBekostigbaar,
+  };
+}
+
+/**
+ * A diploma behaald in calendar year Y counts for funding year Y+2, whose teldata are 1 October Y and 1 February
+ * Y+1 (DOMAIN.md §8.1): its facts are closed from the mutatiestop of those teldata, 1 June Y+1.
+ */
+export function diplomaMutatiestopVanaf(datumResultaat: Datum): Datum {
+  return `${Number(datumResultaat.slice(0, 4)) + 1}-06-01`;
+}
+
+/**
+ * Rule 38 for diplomas: one finding per diploma (DIP) whose funding facts (existence, datum behaald, opleidingcode,
+ * indicatie bekostigbaar) the melding changes while the funding year of its old or new datum behaald is closed.
+ * Nothing when delivered under the accountant's responsibility. `na` is the resultaten as the melding leaves them.
+ */
+export function checkDiplomaMutatiestop(
+  voor: readonly ResultaatState[],
+  na: readonly ResultaatState[],
+  vandaag: Datum,
+  verantwoordelijke: Verantwoordelijke = 'instelling',
+): Bevinding[] {
+  if (verantwoordelijke === 'accountant') {
+    return [];
+  }
+  const voorPer = new Map(voor.map((r) => [r.resultaatvolgnummer, r]));
+  const bevindingen: Bevinding[] = [];
+  for (const n of na) {
+    if (n.soort !== 'DIP' || n.mutatie === undefined) {
+      continue;
+    }
+    const oud = diplomaFeiten(voorPer.get(n.resultaatvolgnummer));
+    const nieuw = diplomaFeiten(n);
+    const velden =
+      oud === null && nieuw === null
+        ? []
+        : oud === null
+          ? ['diploma (nieuw)']
+          : nieuw === null
+            ? ['diploma (vervalt)']
+            : [
+                ...(oud.datumResultaat !== nieuw.datumResultaat ? ['datum behaald'] : []),
+                ...(oud.opleidingcode !== nieuw.opleidingcode ? ['opleidingcode'] : []),
+                ...(oud.indicatieBekostigbaar !== nieuw.indicatieBekostigbaar
+                  ? ['indicatie bekostigbaar']
+                  : []),
+              ];
+    const gesloten = [oud?.datumResultaat, nieuw?.datumResultaat]
+      .filter((d): d is Datum => d !== undefined)
+      .filter((d) => diplomaMutatiestopVanaf(d) <= vandaag)
+      .sort()[0];
+    if (velden.length === 0 || gesloten === undefined) {
+      continue;
+    }
+    const jaar = Number(gesloten.slice(0, 4));
+    bevindingen.push(
+      bevinding(
+        'mutatiestop',
+        { record: 'resultaat', sleutel: n.resultaatvolgnummer },
+        `Deze melding wijzigt wat voor de bekostiging telt aan diploma ${n.resultaatvolgnummer} ` +
+          `(${velden.join(', ')}), behaald in ${jaar}: dat telt voor bekostigingsjaar ${jaar + 2} ` +
+          `(teldata ${toDutch(`${jaar}-10-01`)} en ${toDutch(`${jaar + 1}-02-01`)}). ` +
+          `Sinds ${toDutch(diplomaMutatiestopVanaf(gesloten))} geldt daarvoor de mutatiestop: ` +
           'zo’n wijziging kan alleen onder verantwoordelijkheid van de accountant worden geleverd ' +
           '(verantwoordelijke "accountant", met een accountantsverklaring).',
       ),

@@ -6,6 +6,7 @@ import {
   type WritePart,
 } from '../inschrijving/inschrijving.repository.ts';
 import type { DB, IdentificatieStatus } from '../platform/db-schema.ts';
+import { persoonGewijzigdEvent } from '../platform/events.ts';
 import { enqueueJob, type Job } from '../platform/jobs.ts';
 import { type BrpClient, type BrpPersoon, isBrpFout } from './brp.client.ts';
 import {
@@ -345,6 +346,10 @@ export function identificatieJobHandler(deps: { db: Kysely<DB>; brp: BrpClient }
             .where('id', '=', data.persoonId),
         );
       }
+      // the person's funding facts (in the BRP or not) may have changed: the bekostiging koppeling recomputes
+      parts.push(
+        trx.insertInto('outboxEvent').values(persoonGewijzigdEvent(data.persoonId, 'identificatie')),
+      );
       parts.push(
         trx.insertInto('signaal').values(
           signalen.map((s) => ({

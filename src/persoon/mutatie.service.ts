@@ -6,6 +6,7 @@ import {
   type WritePart,
 } from '../inschrijving/inschrijving.repository.ts';
 import type { DB } from '../platform/db-schema.ts';
+import { persoonGewijzigdEvent } from '../platform/events.ts';
 import type { Executor } from '../platform/executor.ts';
 import { enqueueJob, type Job } from '../platform/jobs.ts';
 import type { BrpClient, BrpPersoon } from './brp.client.ts';
@@ -94,6 +95,8 @@ export async function verwerkBrpMutatie(
         id: identificatieId,
       }),
     );
+    // the person's funding facts (residence) may have changed: the bekostiging koppeling recomputes
+    parts.push(trx.insertInto('outboxEvent').values(persoonGewijzigdEvent(persoonId, 'brp-mutatie')));
     if (brins.length > 0) {
       const tekst = mutatieTekst(mutatie.soort, mutatie.persoon);
       parts.push(

@@ -48,6 +48,8 @@ export type KwalificatieTable = {
   geldigVanaf: DateString | null;
   geldigTot: DateString | null;
   instroomTot: DateString | null;
+  /** Ministry setting professional requirements (e.g. `VWS`), from the qualification files; null = none (0009). */
+  beroepsvereisten: string | null;
 };
 
 export type OpleidingsaanbodTable = {

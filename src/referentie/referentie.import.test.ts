@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,6 +78,7 @@ describe('readReferentie on the synthetic set', () => {
       geldigVanaf: '2015-08-01',
       geldigTot: null,
       instroomTot: null,
+      beroepsvereisten: null,
     });
     expect(kwalificatie(data, '25251')).toMatchObject({ niveau: 1, opleidingsdomein: null });
   });
@@ -97,6 +98,7 @@ describe('readReferentie on the synthetic set', () => {
       geldigVanaf: '2015-08-01',
       geldigTot: null,
       instroomTot: null,
+      beroepsvereisten: null,
     });
     expect(kwalificatie(data, '23901').leerwegen).toEqual(['BOL']);
     expect(kwalificatie(data, '23184').leerwegen).toEqual(['BBL']);
@@ -119,6 +121,26 @@ describe('readReferentie on the synthetic set', () => {
       instroomTot: '2016-07-31',
     });
     expect(kwalificatie(data, '22902').prijsfactor).toBeNull();
+  });
+
+  it('reads beroepsvereisten from both qualification files, empty as null', () => {
+    const beroepsvereisten = (crebo: string) => kwalificatie(data, crebo).beroepsvereisten;
+    // HKS 2015 file
+    expect(beroepsvereisten('25491')).toBe('VWS');
+    expect(beroepsvereisten('25407')).toBe('V&J');
+    expect(beroepsvereisten('25150')).toBeNull();
+    // 2012-structure (2014) file
+    expect(beroepsvereisten('94003')).toBe('VWS');
+    expect(beroepsvereisten('94004')).toBeNull();
+    // a dossier has them only when all its kwalificaties agree: 23187 (only 25491) and 23161 (25407 and 25408,
+    // both V&J) do; 22902 (94003 VWS, 94004 none) does not
+    expect(beroepsvereisten('23187')).toBe('VWS');
+    expect(beroepsvereisten('23161')).toBe('V&J');
+    expect(beroepsvereisten('22902')).toBeNull();
+    expect(beroepsvereisten('23068')).toBeNull();
+    // domains and code-only rows never
+    expect(beroepsvereisten('79140')).toBeNull();
+    expect(beroepsvereisten('26001')).toBeNull();
   });
 
   it('lets the richer source win when a code is in several files', () => {
@@ -246,6 +268,16 @@ describe('readReferentie on broken input', () => {
     );
   });
 
+  it('names the file of a qualification list without beroepsvereisten', async () => {
+    const dir = await copyOf('beroepsvereisten');
+    const file = path.join(dir, 'mbo_kwalificaties_kwalificatiedossiers_2014.csv');
+    const [header = '', ...rows] = (await readFile(file, 'utf8')).split('\n');
+    await writeFile(file, [header.replace(',beroepsvereisten,', ',vereisten,'), ...rows].join('\n'));
+    await expect(readReferentie(dir)).rejects.toThrow(
+      'mbo_kwalificaties_kwalificatiedossiers_2014.csv:1: kolom "beroepsvereisten" ontbreekt',
+    );
+  });
+
   it('names the file and line of malformed CSV', async () => {
     const dir = await copyOf('csv');
     await writeFile(
@@ -283,5 +315,10 @@ describe.skipIf(!existsSync(SHARED_DATA))('readReferentie on the real shared dat
     expect(brinOf("Grafisch Lyceum R'dam")).toBe('23JA');
     expect(brinOf('MBO Utrecht')).toBe('30RN');
     expect(data.report.unmatchedInstellingsnamen.map((u) => u.naam)).toContain('Helicon Opleidingen');
+    // beroepsvereisten VWS: Mbo-Verpleegkundige, Verzorgende IG (HKS) and Verzorgende-IG (2012 structure)
+    for (const crebo of ['25480', '25491', '95530', '23182']) {
+      expect(data.kwalificaties.find((k) => k.crebo === crebo)?.beroepsvereisten).toBe('VWS');
+    }
+    expect(data.kwalificaties.find((k) => k.crebo === '25078')?.beroepsvereisten).toBeNull();
   });
 });

@@ -200,6 +200,8 @@ type DossierAccumulator = {
   opleidingsdomein: string | null;
   leerwegen: Set<string>;
   prijsfactoren: Set<string>;
+  /** Each kwalificatie's beroepsvereisten, '' for none: the dossier carries a value only when all agree. */
+  beroepsvereisten: Set<string>;
   geldigVanaf: string | null;
 };
 
@@ -211,6 +213,7 @@ function accumulateDossier(
     opleidingsdomein: string | null;
     leerwegen: string[];
     prijsfactor: string | null;
+    beroepsvereisten: string | null;
     geldigVanaf: string | null;
   },
 ): void {
@@ -222,6 +225,7 @@ function accumulateDossier(
       opleidingsdomein: row.opleidingsdomein,
       leerwegen: new Set(),
       prijsfactoren: new Set(),
+      beroepsvereisten: new Set(),
       geldigVanaf: row.geldigVanaf,
     };
     dossiers.set(crebo, d);
@@ -233,6 +237,7 @@ function accumulateDossier(
   if (row.prijsfactor !== null) {
     d.prijsfactoren.add(row.prijsfactor);
   }
+  d.beroepsvereisten.add(row.beroepsvereisten ?? '');
   if (row.geldigVanaf !== null && (d.geldigVanaf === null || row.geldigVanaf < d.geldigVanaf)) {
     d.geldigVanaf = row.geldigVanaf;
   }
@@ -244,6 +249,9 @@ function dossierRecord(
   prijsfactor: string | null,
   instroomTot: string | null,
 ): KwalificatieRecord {
+  // A dossier has beroepsvereisten only when every one of its kwalificaties has the same ones (the data then
+  // says so for the whole dossier); a mixed dossier (e.g. 22179: horeca VWS, bakkerij none) gets null.
+  const [beroepsvereisten, ...andere] = d.beroepsvereisten;
   return {
     crebo: d.crebo,
     naam: d.naam,
@@ -258,6 +266,7 @@ function dossierRecord(
     geldigVanaf: d.geldigVanaf,
     geldigTot: null,
     instroomTot,
+    beroepsvereisten: beroepsvereisten && andere.length === 0 ? beroepsvereisten : null,
   };
 }
 
@@ -312,6 +321,7 @@ export async function readReferentie(folder: string): Promise<ReferentieData> {
         'niveau',
         'soort_opleiding',
         'leerwegen',
+        'beroepsvereisten',
         'prijsfactor',
         'geldig_vanaf',
       ]),
@@ -324,6 +334,7 @@ export async function readReferentie(folder: string): Promise<ReferentieData> {
         'soort_opleiding',
         'leerwegen',
         'niveau',
+        'beroepsvereisten',
         'prijsfactor',
       ]),
       readCsv(file(REFERENTIE_FILES.opleidingsdomeinen), ['opleidingsdomein_crebo', 'naam']),
@@ -450,6 +461,7 @@ export async function readReferentie(folder: string): Promise<ReferentieData> {
           geldigVanaf,
           geldigTot: null,
           instroomTot: null,
+          beroepsvereisten: v.beroepsvereisten || null,
         },
         f,
         line,
@@ -458,6 +470,7 @@ export async function readReferentie(folder: string): Promise<ReferentieData> {
         opleidingsdomein,
         leerwegen,
         prijsfactor: null,
+        beroepsvereisten: v.beroepsvereisten || null,
         geldigVanaf,
       });
       if (!hksDossierPrijsfactor.has(v.kwalificatiedossier_crebo)) {
@@ -508,6 +521,7 @@ export async function readReferentie(folder: string): Promise<ReferentieData> {
           geldigVanaf: null,
           geldigTot: null,
           instroomTot: INSTROOM_TOT_KD2012,
+          beroepsvereisten: v.beroepsvereisten || null,
         },
         f,
         line,
@@ -516,6 +530,7 @@ export async function readReferentie(folder: string): Promise<ReferentieData> {
         opleidingsdomein,
         leerwegen,
         prijsfactor,
+        beroepsvereisten: v.beroepsvereisten || null,
         geldigVanaf: null,
       });
     }
@@ -550,6 +565,7 @@ export async function readReferentie(folder: string): Promise<ReferentieData> {
           geldigVanaf: null,
           geldigTot: null,
           instroomTot: null,
+          beroepsvereisten: null,
         },
         f,
         line,
@@ -579,6 +595,7 @@ export async function readReferentie(folder: string): Promise<ReferentieData> {
           geldigVanaf: null,
           geldigTot: null,
           instroomTot: instroomTotForCedaCode(v.opleidingscode),
+          beroepsvereisten: null,
         },
         f,
         line,

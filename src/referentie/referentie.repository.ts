@@ -4,7 +4,7 @@ import type { ReferentieData } from './referentie.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
-/** Rows per multi-row INSERT: well under PostgreSQL's 65 535 bind parameters (13 columns × 500). */
+/** Rows per multi-row INSERT: well under PostgreSQL’s 65 535 bind parameters (14 kwalificatie columns × 500). */
 const INSERT_CHUNK_SIZE = 500;
 /** Advisory-lock key that serialises concurrent imports (two starting processes, or start-up and the command). */
 const REFERENTIE_IMPORT_LOCK = 72_011_002;

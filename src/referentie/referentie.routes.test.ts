@@ -28,7 +28,14 @@ describe('referentie routes for a SIS', () => {
   it('returns a CREBO entry and a Dutch 404 problem for an unknown code', async () => {
     const auth = { authorization: `Bearer ${await t.token('instelling:91ZA')}` };
     const ok = await t.app.inject({ url: '/koppelvlak/v1/referentie/opleidingen/25150', headers: auth });
-    expect(ok.json()).toMatchObject({ crebo: '25150', niveau: 2, soort: 'kwalificatie' });
+    expect(ok.json()).toMatchObject({
+      crebo: '25150',
+      niveau: 2,
+      soort: 'kwalificatie',
+      beroepsvereisten: null,
+    });
+    const vws = await t.app.inject({ url: '/koppelvlak/v1/referentie/opleidingen/25491', headers: auth });
+    expect(vws.json()).toMatchObject({ crebo: '25491', beroepsvereisten: 'VWS' });
     const missing = await t.app.inject({ url: '/koppelvlak/v1/referentie/opleidingen/12345', headers: auth });
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toMatchObject({ code: 'referentie.opleiding-onbekend', status: 404 });

@@ -60,7 +60,10 @@ describe('importReferentie and loadReferentie', () => {
       geldigTot: null,
       instroomTot: null,
       prijsfactor: 1.1,
+      beroepsvereisten: null,
     });
+    expect(referentie.kwalificaties.get('25491')?.beroepsvereisten).toBe('VWS');
+    expect(referentie.kwalificaties.get('94003')?.beroepsvereisten).toBe('VWS');
     expect(referentie.kwalificaties.get('94001')?.instroomTot).toBe('2016-07-31');
     expect(referentie.kwalificaties.get('10001')?.leerwegen).toEqual([]);
     expect(referentie.onderwijslocaties.size).toBe(14);

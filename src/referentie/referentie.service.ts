@@ -71,6 +71,7 @@ export async function loadReferentie(db: Kysely<DB>): Promise<Referentie> {
       instroomTot: k.instroomTot,
       // numeric(4,2) arrives as text; two decimals are exact enough as a JS number.
       prijsfactor: k.prijsfactor === null ? null : Number(k.prijsfactor),
+      beroepsvereisten: k.beroepsvereisten,
     });
   }
   const onderwijslocaties = new Map<string, OnderwijslocatieReferentie>();

@@ -79,6 +79,12 @@ export type KwalificatieReferentie = Readonly<{
   /** Last date (inclusive) on which a new first-year enrolment may start on this code; null = no limit known. */
   instroomTot: string | null;
   prijsfactor: number | null;
+  /**
+   * The ministry that sets professional requirements (beroepsvereisten) for this code, as the qualification
+   * regulation lists it: `VWS`, `SZW`, `EZ`, `I&M`, `V&J`, `Financiën`; null when none or unknown. A dossier
+   * carries a value only when all its kwalificaties in the file agree; code-only rows never do.
+   */
+  beroepsvereisten: string | null;
 }>;
 
 export type OnderwijslocatieReferentie = Readonly<{ code: string; brin: string; naam: string }>;
