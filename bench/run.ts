@@ -340,9 +340,10 @@ async function main(): Promise<void> {
     await migrator.stop();
     const c = new pg.Client({ connectionString: dbUrl(baseDb) });
     await c.connect();
-    // The baseline writes register rows only; reference rows they point at are copied as they are.
+    // The baseline writes register rows only; reference rows they point at are copied as they are. The server
+    // may have written register rows on start (the bekostiging recompute job): empty those tables too.
     await c.query(
-      'truncate instelling, aanleverpunt, onderwijslocatie, kwalificatie, opleidingsaanbod cascade',
+      `truncate instelling, aanleverpunt, onderwijslocatie, kwalificatie, opleidingsaanbod, ${REGISTER_TABLES.join(', ')} cascade`,
     );
     await c.end();
     await copyReferentie(dbUrl(pgDb), dbUrl(baseDb));
