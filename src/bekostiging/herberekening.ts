@@ -13,7 +13,11 @@ import { enqueueJob, type JobHandler } from '../platform/jobs.ts';
 import { loadDiplomasVoorPersonen } from './bekostiging.diploma.repository.ts';
 import { type DiplomastatusVanResultaat, deriveDiplomastatussenUitFeiten } from './bekostiging.diploma.ts';
 import { loadFeitenVoorPersonen } from './bekostiging.repository.ts';
-import { type BekostigingDeps, deriveStatussen, type StatusVanInschrijving } from './bekostiging.service.ts';
+import {
+  type BekostigingDeps,
+  deriveStatussenVoorTeldata,
+  type StatusVanInschrijving,
+} from './bekostiging.service.ts';
 import { REGELS_VERSIE } from './bekostiging.ts';
 
 /**
@@ -167,8 +171,9 @@ export async function herberekenPersonen(
 
     const kandidaten: Kandidaat[] = [];
     let statussen = 0;
+    const perTeldatum = deriveStatussenVoorTeldata(deps, feiten, venster);
     for (const teldatum of venster) {
-      for (const s of deriveStatussen(deps, feiten, teldatum)) {
+      for (const s of perTeldatum.get(teldatum) ?? []) {
         const i = inschrijvingen.get(s.inschrijvingId);
         const sleutel = `${s.inschrijvingId}/${teldatum}`;
         const eerder = vorige.get(sleutel);
