@@ -7,6 +7,7 @@ import { type BekostigingDeps, bekostigingDeps } from './bekostiging.service.ts'
 import {
   herberekenAlles,
   herberekenPersonen,
+  PERSOON_HERBEREKENING_JOB,
   STATUS_GEWIJZIGD_CODE,
   teldataVenster,
   verwerkBekostigingEvents,
@@ -228,6 +229,33 @@ describe('stored bekostigingsstatus follows the register', () => {
       values ('test/3', 'x', '{2026-10-01}', 'test', ${midden})`.execute(t.database.db);
     const hervat = await herberekenAlles(deps, { vandaag: VANDAAG, sleutel: 'test/3' });
     expect(hervat.personen).toBe(ids.filter((id) => Number(id) > Number(midden)).length);
+  });
+
+  it('parks an event it cannot process as a retrying job and goes on with the others', async () => {
+    await student();
+    await t.database.db
+      .insertInto('outboxEvent')
+      .values({
+        type: 'nl.mbo-register.persoon.gewijzigd',
+        source: 'test',
+        subject: 'persoon/kapot',
+        data: JSON.stringify({ persoonId: 'geen-nummer' }),
+      })
+      .execute();
+    const na = await student();
+    await koppel();
+    // the event after the broken one was processed
+    expect((await versies(na.id)).length).toBe(1);
+    const open = await sql<{ n: string }>`select count(*)::text as n from outbox_event
+      where processed_at is null`.execute(t.database.db);
+    expect(open.rows[0]?.n).toBe('0');
+    const job = await t.database.db
+      .selectFrom('job')
+      .select(['status', 'data'])
+      .where('soort', '=', PERSOON_HERBEREKENING_JOB)
+      .executeTakeFirstOrThrow();
+    expect(job.status).toBe('wachtend');
+    expect((job.data as { fout: string; data: { persoonId: string } }).data.persoonId).toBe('geen-nummer');
   });
 
   it('gives a person with no inschrijving left a niet-bekostigbaar version instead of dropping its status', async () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { Datum } from '../platform/dates.ts';
+import { type Datum, dutchDate } from '../platform/dates.ts';
 import type { DB } from '../platform/db-schema.ts';
 import {
   BPV_GEWIJZIGD,
@@ -38,6 +38,8 @@ export const BEKOSTIGING_EVENTS: readonly string[] = [
 ];
 /** The job that recomputes every status (a new rules version or a new teldatum in view). */
 export const HERBEREKENING_JOB = 'bekostiging.herberekenen';
+/** The job that retries the recomputation of one event's persons after it failed in the koppeling. */
+export const PERSOON_HERBEREKENING_JOB = 'bekostiging.herberekenen-event';
 /** Signal code to the institution: a stored funding status changed (codes.ts, bekostigingsstatusGewijzigd). */
 export const STATUS_GEWIJZIGD_CODE = '640';
 
@@ -465,22 +467,77 @@ export async function verwerkBekostigingEvents(
   vandaag: Datum,
   limit = 200,
 ): Promise<HerberekeningTelling & { events: number }> {
+  try {
+    return await verwerkEvents(deps, vandaag, limit);
+  } catch (error) {
+    if (limit > 1) {
+      // one event at a time, so that an event that cannot be processed does not hold up the others
+      const totaal = { events: 0, personen: 0, statussen: 0, gewijzigd: 0, signalen: 0 };
+      for (let i = 0; i < limit; i++) {
+        const r = await verwerkBekostigingEvents(deps, vandaag, 1);
+        if (r.events === 0) {
+          break;
+        }
+        totaal.events += r.events;
+        totaal.personen += r.personen;
+        totaal.statussen += r.statussen;
+        totaal.gewijzigd += r.gewijzigd;
+        totaal.signalen += r.signalen;
+      }
+      return totaal;
+    }
+    return { events: await parkeerEvent(deps, error), personen: 0, statussen: 0, gewijzigd: 0, signalen: 0 };
+  }
+}
+
+async function verwerkEvents(
+  deps: BekostigingDeps,
+  vandaag: Datum,
+  limit: number,
+): Promise<HerberekeningTelling & { events: number }> {
   return deps.db.transaction().execute(async (trx) => {
-    const types = `{${BEKOSTIGING_EVENTS.map((t) => `"${t}"`).join(',')}}`;
-    const { rows } = await sql<{ type: string; data: unknown }>`
-      update outbox_event set processed_at = clock_timestamp()
-      where id in (
-        select id from outbox_event
-        where processed_at is null and type = any(${types}::text[])
-        order by id limit ${limit}
-        for update skip locked)
-      returning type, data`.execute(trx);
+    const rows = await claimEvents(trx, limit);
     if (rows.length === 0) {
       return { events: 0, personen: 0, statussen: 0, gewijzigd: 0, signalen: 0 };
     }
     const personen = await personenVanEvents(trx, rows);
     const t = await herberekenPersonen(deps, trx, personen, teldataVenster(vandaag));
     return { events: rows.length, ...t };
+  });
+}
+
+async function claimEvents(
+  ex: Executor,
+  limit: number,
+): Promise<{ id: string; type: string; data: unknown }[]> {
+  const types = `{${BEKOSTIGING_EVENTS.map((t) => `"${t}"`).join(',')}}`;
+  const { rows } = await sql<{ id: string; type: string; data: unknown }>`
+    update outbox_event set processed_at = clock_timestamp()
+    where id in (
+      select id from outbox_event
+      where processed_at is null and type = any(${types}::text[])
+      order by id limit ${limit}
+      for update skip locked)
+    returning id::text as id, type, data`.execute(ex);
+  return rows;
+}
+
+/**
+ * An event whose recomputation failed on its own is taken off the outbox and parked as a durable job that retries
+ * with backoff (and ends as `mislukt`, visible to DUO staff, if it keeps failing): the koppeling goes on.
+ */
+async function parkeerEvent(deps: BekostigingDeps, error: unknown): Promise<number> {
+  return deps.db.transaction().execute(async (trx) => {
+    const [event] = await claimEvents(trx, 1);
+    if (!event) {
+      return 0;
+    }
+    await enqueueJob(trx, {
+      soort: PERSOON_HERBEREKENING_JOB,
+      data: { eventId: event.id, type: event.type, data: event.data, fout: String(error).slice(0, 500) },
+      vertragingMs: 1000,
+    });
+    return 1;
   });
 }
 
@@ -682,6 +739,14 @@ export function herberekeningJobHandler(args: {
   log?: (message: string) => void;
 }): Record<string, JobHandler> {
   return {
+    [PERSOON_HERBEREKENING_JOB]: async (job) => {
+      const { type, data } = job.data as { type: string; data: unknown };
+      const deps = args.deps();
+      await deps.db.transaction().execute(async (trx) => {
+        const personen = await personenVanEvents(trx, [{ type, data }]);
+        await herberekenPersonen(deps, trx, personen, teldataVenster(dutchDate(new Date())));
+      });
+    },
     [HERBEREKENING_JOB]: async (job) => {
       const data = job.data as { vandaag: Datum; aanleiding?: string };
       const sleutel = job.sleutel ?? herberekeningSleutel(data.vandaag);
