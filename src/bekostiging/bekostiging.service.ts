@@ -68,7 +68,10 @@ export type StatusVanInschrijving = {
 
 const PAGINA = 500;
 
-/** Rejects anything but 1 October or 1 February, in Dutch (RFC 9457 via AppError). */
+/** The years a teldatum may fall in (as the calendar years of diplomas asked for: /resultaten?jaar=). */
+const TELDATUM_JAREN = { van: 1990, tot: 2999 } as const;
+
+/** Rejects anything but 1 October or 1 February of a plausible year, in Dutch (RFC 9457 via AppError). */
 export function assertTeldatumParameter(teldatum: string): Datum {
   if (!isTeldatum(teldatum)) {
     throw new AppError({
@@ -76,6 +79,16 @@ export function assertTeldatumParameter(teldatum: string): Datum {
       code: 'bekostiging.geen-teldatum',
       title: 'Ongeldige teldatum',
       detail: `${teldatum} is geen teldatum: een teldatum is 1 oktober of 1 februari (JJJJ-10-01 of JJJJ-02-01).`,
+    });
+  }
+  const jaar = Number(teldatum.slice(0, 4));
+  if (jaar < TELDATUM_JAREN.van || jaar > TELDATUM_JAREN.tot) {
+    // the diploma part looks two years further back: year 0000 or 0001 is no date the database can hold
+    throw new AppError({
+      kind: 'invalid',
+      code: 'bekostiging.geen-teldatum',
+      title: 'Ongeldige teldatum',
+      detail: `${teldatum} is geen teldatum van het register: het jaar ligt tussen ${TELDATUM_JAREN.van} en ${TELDATUM_JAREN.tot}.`,
     });
   }
   return teldatum;
@@ -87,7 +100,8 @@ export function normaliseBekendOp(bekendOp: string | undefined): string | undefi
     return undefined;
   }
   const d = new Date(bekendOp);
-  if (Number.isNaN(d.getTime())) {
+  // year 0 parses in JavaScript but is no year in PostgreSQL (1 BC comes before AD 1)
+  if (Number.isNaN(d.getTime()) || d.getUTCFullYear() < 1) {
     throw new AppError({
       kind: 'invalid',
       code: 'bekostiging.bekend-op-ongeldig',
