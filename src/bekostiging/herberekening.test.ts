@@ -140,8 +140,15 @@ describe('stored bekostigingsstatus follows the register', () => {
     });
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json() as { signalen: { code: string; tekst: string; persoon?: unknown }[] };
-    const mijn = body.signalen.filter((x) => x.tekst.includes('1-10-2026'));
-    expect(mijn.length).toBeGreaterThan(0);
+    // the signal carries no meldingId (the koppeling sent it), so it names the student itself: without that, every
+    // "inschrijving 1" of the institution looks the same
+    const mijn = body.signalen.filter(
+      (x) =>
+        x.tekst.includes('1-10-2026') &&
+        (x.persoon as { burgerservicenummer?: string } | undefined)?.burgerservicenummer ===
+          s.persoon.burgerservicenummer,
+    );
+    expect(mijn.length, res.body).toBe(1);
     expect(mijn[0]?.tekst).toMatch(/was bekostigbaar .*is nu niet bekostigbaar/);
   });
 
