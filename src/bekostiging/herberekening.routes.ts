@@ -212,7 +212,8 @@ export function herberekeningRoutes(app: FastifyInstance, ctx: AppContext): void
         .where('soort', '=', HERBEREKENING_JOB)
         .where('status', 'in', ['wachtend', 'bezig'])
         .executeTakeFirst();
-      const sleutel = open?.sleutel ?? `${herberekeningSleutel(vandaag)}/${new Date().toISOString()}`;
+      const sleutel =
+        open?.sleutel ?? `${herberekeningSleutel(vandaag)}/${ctx.intake.clock.now().toISOString()}`;
       if (!open) {
         await enqueueJob(db(), {
           soort: HERBEREKENING_JOB,

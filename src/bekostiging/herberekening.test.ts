@@ -3,8 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bsn, inschrijvingMelding, wijzigMelding } from '../../test/factories.ts';
 import { createTestApp, type TestApp } from '../../test/test-app.ts';
 import type { Melding } from '../aanlevering/melding.schema.ts';
+import { claimJobs, completeJob, enqueueJob } from '../platform/jobs.ts';
 import { type BekostigingDeps, bekostigingDeps } from './bekostiging.service.ts';
 import {
+  HERBEREKENING_JOB,
   herberekenAlles,
   herberekenPersonen,
   PERSOON_HERBEREKENING_JOB,
@@ -263,6 +265,29 @@ describe('stored bekostigingsstatus follows the register', () => {
       .executeTakeFirstOrThrow();
     expect(job.status).toBe('wachtend');
     expect((job.data as { fout: string; data: { persoonId: string } }).data.persoonId).toBe('geen-nummer');
+  });
+
+  it('renews the lease of the job running a full recomputation with every page', async () => {
+    await student();
+    await enqueueJob(t.database.db, {
+      soort: HERBEREKENING_JOB,
+      sleutel: 'test/lease',
+      data: { vandaag: VANDAAG },
+    });
+    const [job] = await claimJobs(t.database.db, [HERBEREKENING_JOB], 1, 1000);
+    expect(job?.sleutel).toBe('test/lease');
+    await herberekenAlles(deps, {
+      vandaag: VANDAAG,
+      sleutel: 'test/lease',
+      pagina: 2,
+      job: { id: job?.id as string, leaseMs: 600_000 },
+    });
+    const r = await sql<{
+      over: boolean;
+    }>`select locked_until > clock_timestamp() + interval '5 minutes' as over
+      from job where id = ${job?.id}`.execute(t.database.db);
+    expect(r.rows[0]?.over).toBe(true);
+    await completeJob(t.database.db, job?.id as string);
   });
 
   it('gives a person with no inschrijving left a niet-bekostigbaar version instead of dropping its status', async () => {

@@ -9,7 +9,7 @@ import {
   RESULTAAT_GEWIJZIGD,
 } from '../platform/events.ts';
 import type { Executor } from '../platform/executor.ts';
-import { enqueueJob, type JobHandler } from '../platform/jobs.ts';
+import { enqueueJob, type JobHandler, renewJobLease } from '../platform/jobs.ts';
 import { loadDiplomasVoorPersonen } from './bekostiging.diploma.repository.ts';
 import { type DiplomastatusVanResultaat, deriveDiplomastatussenUitFeiten } from './bekostiging.diploma.ts';
 import { loadFeitenVoorPersonen } from './bekostiging.repository.ts';
@@ -36,6 +36,11 @@ export const BEKOSTIGING_EVENTS: readonly string[] = [
   RESULTAAT_GEWIJZIGD,
   PERSOON_GEWIJZIGD,
 ];
+/**
+ * The lease of the full recomputation job: renewed with every finished page (about a second of work), so a run
+ * whose process was killed is taken up again by another worker, or after a restart, within two minutes.
+ */
+export const HERBEREKENING_LEASE_MS = 120_000;
 /** The job that recomputes every status (a new rules version or a new teldatum in view). */
 export const HERBEREKENING_JOB = 'bekostiging.herberekenen';
 /** The job that retries the recomputation of one event's persons after it failed in the koppeling. */
@@ -604,6 +609,8 @@ export async function herberekenAlles(
     pagina?: number;
     gelijktijdig?: number;
     opVoortgang?: (v: { personen: number; totaal: number }) => void;
+    /** The job running this recomputation: its lease is renewed with every finished page. */
+    job?: { id: string; leaseMs: number };
   },
 ): Promise<HerberekeningResultaat> {
   const start = performance.now();
@@ -673,9 +680,13 @@ export async function herberekenAlles(
         }
         await sql`
           update bekostiging_herberekening set personen_klaar = personen_klaar + ${ids.length},
+            personen_totaal = greatest(personen_totaal, personen_klaar + ${ids.length}),
             statussen = statussen + ${r.statussen}, gewijzigd = gewijzigd + ${r.gewijzigd}
             ${tot === null ? sql`` : sql`, laatste_persoon_id = greatest(laatste_persoon_id, ${tot}::bigint)`}
           where id = ${run.id}`.execute(trx);
+        if (opties.job) {
+          await renewJobLease(trx, opties.job.id, opties.job.leaseMs);
+        }
         return r;
       });
       telling.personen += t.personen;
@@ -756,6 +767,7 @@ export function herberekeningJobHandler(args: {
         sleutel,
         aanleiding: data.aanleiding ?? 'onbekend',
         gelijktijdig: args.gelijktijdig ?? 1,
+        job: { id: job.id, leaseMs: HERBEREKENING_LEASE_MS },
         opVoortgang: ({ personen, totaal }) => {
           if (totaal > 0 && personen / totaal >= gemeld + 0.1) {
             gemeld = Math.floor((personen / totaal) * 10) / 10;
