@@ -10,6 +10,7 @@ import { type SbbSim, startSbbSim } from '../sim/sbb/server.ts';
 import { buildApp } from './app.ts';
 import { bekostigingDeps } from './bekostiging/bekostiging.service.ts';
 import {
+  HERBEREKENING_LEASE_MS,
   herberekeningJobHandler,
   startBekostigingKoppeling,
   zorgVoorHerberekening,
@@ -162,7 +163,7 @@ say('jobs: worker gestart (identificatie na BRP-storing, BPV-verificatie en leve
 
 // Koppeling tussen registers en bekostiging: stored funding statuses follow every change (outbox events), and a
 // full recomputation runs when the rules version or the teldata in view change (a long job: its own worker, with
-// a lease of an hour; it resumes after the last finished page).
+// a short lease renewed per page; it resumes after the last finished page).
 const bekostiging = () => bekostigingDeps(database.db, referentie);
 const vandaag = () => dutchDate(systemClock.now());
 const koppeling = startBekostigingKoppeling({ deps: bekostiging, vandaag, log: say });
@@ -175,7 +176,7 @@ const herberekenWorker = startWorker({
   }),
   batch: 1,
   pollMs: 5000,
-  leaseMs: 3_600_000,
+  leaseMs: HERBEREKENING_LEASE_MS,
   log: say,
 });
 const zorg = () =>

@@ -69,7 +69,24 @@ export type SignaalItem = {
   veld: string | null;
   tekst: string;
   tijdstip: string;
+  /**
+   * The student the signal is about, by the numbers the institution knows them by. A signal the register sends
+   * on its own (640 from the koppeling bekostiging, a BRP mutation) has no meldingId to trace it back by.
+   */
+  persoon?: { burgerservicenummer?: string; onderwijsnummer?: string; leerlingnummer?: string };
 };
+
+function persoonVan(r: {
+  bsn: string | null;
+  onderwijsnummer: string | null;
+  leerlingnummer: string | null;
+}): NonNullable<SignaalItem['persoon']> {
+  return {
+    ...(r.bsn !== null ? { burgerservicenummer: r.bsn } : {}),
+    ...(r.onderwijsnummer !== null ? { onderwijsnummer: r.onderwijsnummer } : {}),
+    ...(r.leerlingnummer !== null ? { leerlingnummer: r.leerlingnummer } : {}),
+  };
+}
 
 function isoTimestamp(pg: string): string {
   return new Date(pg.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00')).toISOString();
@@ -95,29 +112,44 @@ export async function listSignalen(
       });
     }
   }
-  let q = db.selectFrom('signaal').selectAll().where('brin', '=', brin);
+  let q = db
+    .selectFrom('signaal as s')
+    .leftJoin('persoon as p', 'p.id', 's.persoonId')
+    .selectAll('s')
+    .select(['p.bsn as bsn', 'p.onderwijsnummer as onderwijsnummer'])
+    .select((eb) =>
+      eb
+        .selectFrom('persoonGegevens as g')
+        .select('g.leerlingnummer')
+        .whereRef('g.persoonId', '=', 's.persoonId')
+        .whereRef('g.brin', '=', 's.brin')
+        .where('g.registeredUntil', 'is', null)
+        .limit(1)
+        .as('leerlingnummer'),
+    )
+    .where('s.brin', '=', brin);
   const after = decodeCursor(f.cursor);
   if (after !== undefined) {
-    q = q.where('id', '<', after);
+    q = q.where('s.id', '<', after);
   }
   if (f.code !== undefined) {
-    q = q.where('code', '=', f.code);
+    q = q.where('s.code', '=', f.code);
   }
   if (f.ernst !== undefined) {
-    q = q.where('ernst', '=', f.ernst);
+    q = q.where('s.ernst', '=', f.ernst);
   }
   if (f.meldingId !== undefined) {
-    q = q.where('meldingId', '=', f.meldingId);
+    q = q.where('s.meldingId', '=', f.meldingId);
   }
   // Dates are Dutch calendar days.
   if (f.vanaf !== undefined) {
-    q = q.where('createdAt', '>=', `${f.vanaf} 00:00:00 Europe/Amsterdam`);
+    q = q.where('s.createdAt', '>=', `${f.vanaf} 00:00:00 Europe/Amsterdam`);
   }
   if (f.tot !== undefined) {
-    q = q.where('createdAt', '<', `${f.tot} 24:00:00 Europe/Amsterdam`);
+    q = q.where('s.createdAt', '<', `${f.tot} 24:00:00 Europe/Amsterdam`);
   }
   const rows = await q
-    .orderBy('id', 'desc')
+    .orderBy('s.id', 'desc')
     .limit(limit + 1)
     .execute();
   const page = rows.slice(0, limit);
@@ -134,6 +166,7 @@ export async function listSignalen(
       veld: r.veld,
       tekst: r.tekst,
       tijdstip: isoTimestamp(r.createdAt),
+      ...(r.persoonId !== null ? { persoon: persoonVan(r) } : {}),
     })),
     volgende: rows.length > limit && last ? encodeCursor(last.id) : null,
   };

@@ -193,6 +193,36 @@ describe('bekostigingsstatus for the institution', () => {
     expect(totaal.statusCode).toBe(400);
   });
 
+  it('answers a Dutch 400, never a 500, to a teldatum or bekendOp in a year the database cannot hold', async () => {
+    const { id } = await student();
+    const base = '/koppelvlak/v1/bekostiging';
+    for (const url of [
+      `${base}/totalen?teldatum=0000-10-01`,
+      `${base}/totalen?teldatum=0001-02-01`,
+      `${base}/inschrijvingen?teldatum=0000-10-01`,
+      `${base}/inschrijvingen/${id}?teldatum=0000-10-01`,
+      `${base}/inschrijvingen/${id}/historie?teldatum=0000-10-01`,
+    ]) {
+      const res = await get(url);
+      expect(res.statusCode, `${url}: ${res.body}`).toBe(400);
+      expect(res.json(), url).toMatchObject({ code: 'bekostiging.geen-teldatum' });
+    }
+    for (const url of [
+      `${base}/totalen?teldatum=2026-10-01&bekendOp=0000-06-01T00:00:00Z`,
+      `${base}/inschrijvingen?teldatum=2026-10-01&bekendOp=0000-06-01T00:00:00Z`,
+      `${base}/inschrijvingen/${id}?teldatum=2026-10-01&bekendOp=0000-06-01T00:00:00Z`,
+      `${base}/resultaten?jaar=2026&bekendOp=0000-06-01T00:00:00Z`,
+    ]) {
+      const res = await get(url);
+      expect(res.statusCode, `${url}: ${res.body}`).toBe(400);
+      expect(res.json(), url).toMatchObject({ code: 'bekostiging.bekend-op-ongeldig' });
+    }
+    // the history filter is a teldatum like any other: another day is the same Dutch problem, not an empty list
+    const geen = await get(`${base}/inschrijvingen/${id}/historie?teldatum=2026-11-01`);
+    expect(geen.statusCode, geen.body).toBe(400);
+    expect(geen.json()).toMatchObject({ code: 'bekostiging.geen-teldatum' });
+  });
+
   it('counts a person enrolled at two institutions once: the other inschrijving says B11 and names the one that counts', async () => {
     const nummer = bsn(n++);
     const elders = inschrijvingMelding({

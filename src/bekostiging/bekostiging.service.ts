@@ -20,6 +20,7 @@ import {
   bekostigingsjaar,
   computeCorrectiefactor,
   deriveBekostigingsstatus,
+  type InschrijvingFeiten,
   isTeldatum,
   kwalificatiesFromReferentie,
   REGELS_VERSIE,
@@ -67,7 +68,10 @@ export type StatusVanInschrijving = {
 
 const PAGINA = 500;
 
-/** Rejects anything but 1 October or 1 February, in Dutch (RFC 9457 via AppError). */
+/** The years a teldatum may fall in (as the calendar years of diplomas asked for: /resultaten?jaar=). */
+const TELDATUM_JAREN = { van: 1990, tot: 2999 } as const;
+
+/** Rejects anything but 1 October or 1 February of a plausible year, in Dutch (RFC 9457 via AppError). */
 export function assertTeldatumParameter(teldatum: string): Datum {
   if (!isTeldatum(teldatum)) {
     throw new AppError({
@@ -75,6 +79,16 @@ export function assertTeldatumParameter(teldatum: string): Datum {
       code: 'bekostiging.geen-teldatum',
       title: 'Ongeldige teldatum',
       detail: `${teldatum} is geen teldatum: een teldatum is 1 oktober of 1 februari (JJJJ-10-01 of JJJJ-02-01).`,
+    });
+  }
+  const jaar = Number(teldatum.slice(0, 4));
+  if (jaar < TELDATUM_JAREN.van || jaar > TELDATUM_JAREN.tot) {
+    // the diploma part looks two years further back: year 0000 or 0001 is no date the database can hold
+    throw new AppError({
+      kind: 'invalid',
+      code: 'bekostiging.geen-teldatum',
+      title: 'Ongeldige teldatum',
+      detail: `${teldatum} is geen teldatum van het register: het jaar ligt tussen ${TELDATUM_JAREN.van} en ${TELDATUM_JAREN.tot}.`,
     });
   }
   return teldatum;
@@ -86,7 +100,8 @@ export function normaliseBekendOp(bekendOp: string | undefined): string | undefi
     return undefined;
   }
   const d = new Date(bekendOp);
-  if (Number.isNaN(d.getTime())) {
+  // year 0 parses in JavaScript but is no year in PostgreSQL (1 BC comes before AD 1)
+  if (Number.isNaN(d.getTime()) || d.getUTCFullYear() < 1) {
     throw new AppError({
       kind: 'invalid',
       code: 'bekostiging.bekend-op-ongeldig',
@@ -103,13 +118,22 @@ export function deriveStatussen(
   feiten: FeitenSet,
   teldatum: Datum,
 ): StatusVanInschrijving[] {
+  return deriveStatussenVoorTeldata(deps, feiten, [teldatum]).get(teldatum) ?? [];
+}
+
+/**
+ * `deriveStatussen` for several teldata at once: each inschrijving's facts are mapped onto the rules' input once
+ * and derived per teldatum (the recomputation derives every teldatum of its window).
+ */
+export function deriveStatussenVoorTeldata(
+  deps: BekostigingDeps,
+  feiten: FeitenSet,
+  teldata: readonly Datum[],
+): Map<Datum, StatusVanInschrijving[]> {
   const periodes = groupBy(feiten.periodes, (p) => p.inschrijvingId);
   const bpvs = groupBy(feiten.bpvs, (b) => b.inschrijvingId);
   const persoonFeiten = persoonFeitenVan(feiten);
-  const perPersoon = new Map<
-    string,
-    { row: FeitenSet['inschrijvingen'][number]; status: Bekostigingsstatus }[]
-  >();
+  const invoer: { row: FeitenSet['inschrijvingen'][number]; feiten: InschrijvingFeiten }[] = [];
   for (const row of feiten.inschrijvingen) {
     const eigenPeriodes = periodes.get(row.inschrijvingId) ?? [];
     const eigenBpvs = bpvs.get(row.inschrijvingId) ?? [];
@@ -161,8 +185,9 @@ export function deriveStatussen(
     const bpvFeiten = toBekostigingBpvs(state, (b) =>
       b.bpvId ? { soort: 'bpv', id: b.bpvId, versie: bpvVersie.get(b.bpvId) } : undefined,
     );
-    const status = deriveBekostigingsstatus(
-      {
+    invoer.push({
+      row,
+      feiten: {
         inschrijving,
         instelling: {
           feit: { soort: 'instelling', id: row.brin },
@@ -173,27 +198,48 @@ export function deriveStatussen(
         ...(bpvFeiten ? { bpvs: bpvFeiten } : {}),
         ...(persoonFeiten ? { persoon: persoonFeiten(row.persoonId, row.brin) } : {}),
       },
-      teldatum,
-    );
-    const lijst = perPersoon.get(row.persoonId) ?? [];
-    lijst.push({ row, status });
-    perPersoon.set(row.persoonId, lijst);
-  }
-  const result: StatusVanInschrijving[] = [];
-  for (const [persoonId, lijst] of perPersoon) {
-    const datum = new Map(lijst.map((x) => [x.status, x.row.datumInschrijving]));
-    const gekozen = selectTellendeInschrijving(
-      lijst.map((x) => x.status),
-      (s) => datum.get(s) ?? '9999-12-31',
-    );
-    gekozen.statussen.forEach((status, k) => {
-      const row = lijst[k]?.row;
-      if (row) {
-        result.push({ inschrijvingId: row.inschrijvingId, persoonId, status: { ...status, brin: row.brin } });
-      }
     });
   }
-  return result.sort((a, b) => Number(a.inschrijvingId) - Number(b.inschrijvingId));
+  const perTeldatum = new Map<Datum, StatusVanInschrijving[]>();
+  for (const teldatum of teldata) {
+    const perPersoon = new Map<
+      string,
+      { row: FeitenSet['inschrijvingen'][number]; status: Bekostigingsstatus }[]
+    >();
+    for (const x of invoer) {
+      const lijst = perPersoon.get(x.row.persoonId) ?? [];
+      lijst.push({ row: x.row, status: deriveBekostigingsstatus(x.feiten, teldatum) });
+      perPersoon.set(x.row.persoonId, lijst);
+    }
+    const result: StatusVanInschrijving[] = [];
+    for (const [persoonId, lijst] of perPersoon) {
+      if (lijst.length === 1) {
+        const enige = lijst[0] as (typeof lijst)[number];
+        result.push({ inschrijvingId: enige.row.inschrijvingId, persoonId, status: enige.status });
+        continue;
+      }
+      const datum = new Map(lijst.map((x) => [x.status, x.row.datumInschrijving]));
+      const gekozen = selectTellendeInschrijving(
+        lijst.map((x) => x.status),
+        (s) => datum.get(s) ?? '9999-12-31',
+      );
+      gekozen.statussen.forEach((status, k) => {
+        const row = lijst[k]?.row;
+        if (row) {
+          result.push({
+            inschrijvingId: row.inschrijvingId,
+            persoonId,
+            status: { ...status, brin: row.brin },
+          });
+        }
+      });
+    }
+    perTeldatum.set(
+      teldatum,
+      result.sort((a, b) => Number(a.inschrijvingId) - Number(b.inschrijvingId)),
+    );
+  }
+  return perTeldatum;
 }
 
 /**

@@ -7,6 +7,7 @@ import { dutchDate } from '../platform/dates.ts';
 import { enqueueJob } from '../platform/jobs.ts';
 import { PROBLEMEN, plainJson } from '../platform/problem.schema.ts';
 import { AppError } from '../platform/problem.ts';
+import { assertTeldatumParameter } from './bekostiging.service.ts';
 import { REGELS_VERSIE } from './bekostiging.ts';
 import { HERBEREKENING_JOB, herberekeningSleutel } from './herberekening.ts';
 
@@ -93,7 +94,8 @@ export function herberekeningRoutes(app: FastifyInstance, ctx: AppContext): void
     async (request) => {
       const brin = requireInstelling(await ctx.authenticate(request));
       const { inschrijvingId } = request.params as { inschrijvingId: string };
-      const { teldatum } = request.query as { teldatum?: string };
+      const query = request.query as { teldatum?: string };
+      const teldatum = query.teldatum === undefined ? undefined : assertTeldatumParameter(query.teldatum);
       const eigen =
         /^[0-9]{1,18}$/.test(inschrijvingId) &&
         (await db()
@@ -210,7 +212,8 @@ export function herberekeningRoutes(app: FastifyInstance, ctx: AppContext): void
         .where('soort', '=', HERBEREKENING_JOB)
         .where('status', 'in', ['wachtend', 'bezig'])
         .executeTakeFirst();
-      const sleutel = open?.sleutel ?? `${herberekeningSleutel(vandaag)}/${new Date().toISOString()}`;
+      const sleutel =
+        open?.sleutel ?? `${herberekeningSleutel(vandaag)}/${ctx.intake.clock.now().toISOString()}`;
       if (!open) {
         await enqueueJob(db(), {
           soort: HERBEREKENING_JOB,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { Datum } from '../platform/dates.ts';
+import { type Datum, dutchDate } from '../platform/dates.ts';
 import type { DB } from '../platform/db-schema.ts';
 import {
   BPV_GEWIJZIGD,
@@ -9,11 +9,15 @@ import {
   RESULTAAT_GEWIJZIGD,
 } from '../platform/events.ts';
 import type { Executor } from '../platform/executor.ts';
-import { enqueueJob, type JobHandler } from '../platform/jobs.ts';
+import { enqueueJob, type JobHandler, renewJobLease } from '../platform/jobs.ts';
 import { loadDiplomasVoorPersonen } from './bekostiging.diploma.repository.ts';
 import { type DiplomastatusVanResultaat, deriveDiplomastatussenUitFeiten } from './bekostiging.diploma.ts';
 import { loadFeitenVoorPersonen } from './bekostiging.repository.ts';
-import { type BekostigingDeps, deriveStatussen, type StatusVanInschrijving } from './bekostiging.service.ts';
+import {
+  type BekostigingDeps,
+  deriveStatussenVoorTeldata,
+  type StatusVanInschrijving,
+} from './bekostiging.service.ts';
 import { REGELS_VERSIE } from './bekostiging.ts';
 
 /**
@@ -32,8 +36,15 @@ export const BEKOSTIGING_EVENTS: readonly string[] = [
   RESULTAAT_GEWIJZIGD,
   PERSOON_GEWIJZIGD,
 ];
+/**
+ * The lease of the full recomputation job: renewed with every finished page (about a second of work), so a run
+ * whose process was killed is taken up again by another worker, or after a restart, within two minutes.
+ */
+export const HERBEREKENING_LEASE_MS = 120_000;
 /** The job that recomputes every status (a new rules version or a new teldatum in view). */
 export const HERBEREKENING_JOB = 'bekostiging.herberekenen';
+/** The job that retries the recomputation of one event's persons after it failed in the koppeling. */
+export const PERSOON_HERBEREKENING_JOB = 'bekostiging.herberekenen-event';
 /** Signal code to the institution: a stored funding status changed (codes.ts, bekostigingsstatusGewijzigd). */
 export const STATUS_GEWIJZIGD_CODE = '640';
 
@@ -167,8 +178,9 @@ export async function herberekenPersonen(
 
     const kandidaten: Kandidaat[] = [];
     let statussen = 0;
+    const perTeldatum = deriveStatussenVoorTeldata(deps, feiten, venster);
     for (const teldatum of venster) {
-      for (const s of deriveStatussen(deps, feiten, teldatum)) {
+      for (const s of perTeldatum.get(teldatum) ?? []) {
         const i = inschrijvingen.get(s.inschrijvingId);
         const sleutel = `${s.inschrijvingId}/${teldatum}`;
         const eerder = vorige.get(sleutel);
@@ -460,22 +472,77 @@ export async function verwerkBekostigingEvents(
   vandaag: Datum,
   limit = 200,
 ): Promise<HerberekeningTelling & { events: number }> {
+  try {
+    return await verwerkEvents(deps, vandaag, limit);
+  } catch (error) {
+    if (limit > 1) {
+      // one event at a time, so that an event that cannot be processed does not hold up the others
+      const totaal = { events: 0, personen: 0, statussen: 0, gewijzigd: 0, signalen: 0 };
+      for (let i = 0; i < limit; i++) {
+        const r = await verwerkBekostigingEvents(deps, vandaag, 1);
+        if (r.events === 0) {
+          break;
+        }
+        totaal.events += r.events;
+        totaal.personen += r.personen;
+        totaal.statussen += r.statussen;
+        totaal.gewijzigd += r.gewijzigd;
+        totaal.signalen += r.signalen;
+      }
+      return totaal;
+    }
+    return { events: await parkeerEvent(deps, error), personen: 0, statussen: 0, gewijzigd: 0, signalen: 0 };
+  }
+}
+
+async function verwerkEvents(
+  deps: BekostigingDeps,
+  vandaag: Datum,
+  limit: number,
+): Promise<HerberekeningTelling & { events: number }> {
   return deps.db.transaction().execute(async (trx) => {
-    const types = `{${BEKOSTIGING_EVENTS.map((t) => `"${t}"`).join(',')}}`;
-    const { rows } = await sql<{ type: string; data: unknown }>`
-      update outbox_event set processed_at = clock_timestamp()
-      where id in (
-        select id from outbox_event
-        where processed_at is null and type = any(${types}::text[])
-        order by id limit ${limit}
-        for update skip locked)
-      returning type, data`.execute(trx);
+    const rows = await claimEvents(trx, limit);
     if (rows.length === 0) {
       return { events: 0, personen: 0, statussen: 0, gewijzigd: 0, signalen: 0 };
     }
     const personen = await personenVanEvents(trx, rows);
     const t = await herberekenPersonen(deps, trx, personen, teldataVenster(vandaag));
     return { events: rows.length, ...t };
+  });
+}
+
+async function claimEvents(
+  ex: Executor,
+  limit: number,
+): Promise<{ id: string; type: string; data: unknown }[]> {
+  const types = `{${BEKOSTIGING_EVENTS.map((t) => `"${t}"`).join(',')}}`;
+  const { rows } = await sql<{ id: string; type: string; data: unknown }>`
+    update outbox_event set processed_at = clock_timestamp()
+    where id in (
+      select id from outbox_event
+      where processed_at is null and type = any(${types}::text[])
+      order by id limit ${limit}
+      for update skip locked)
+    returning id::text as id, type, data`.execute(ex);
+  return rows;
+}
+
+/**
+ * An event whose recomputation failed on its own is taken off the outbox and parked as a durable job that retries
+ * with backoff (and ends as `mislukt`, visible to DUO staff, if it keeps failing): the koppeling goes on.
+ */
+async function parkeerEvent(deps: BekostigingDeps, error: unknown): Promise<number> {
+  return deps.db.transaction().execute(async (trx) => {
+    const [event] = await claimEvents(trx, 1);
+    if (!event) {
+      return 0;
+    }
+    await enqueueJob(trx, {
+      soort: PERSOON_HERBEREKENING_JOB,
+      data: { eventId: event.id, type: event.type, data: event.data, fout: String(error).slice(0, 500) },
+      vertragingMs: 1000,
+    });
+    return 1;
   });
 }
 
@@ -542,6 +609,8 @@ export async function herberekenAlles(
     pagina?: number;
     gelijktijdig?: number;
     opVoortgang?: (v: { personen: number; totaal: number }) => void;
+    /** The job running this recomputation: its lease is renewed with every finished page. */
+    job?: { id: string; leaseMs: number };
   },
 ): Promise<HerberekeningResultaat> {
   const start = performance.now();
@@ -611,9 +680,13 @@ export async function herberekenAlles(
         }
         await sql`
           update bekostiging_herberekening set personen_klaar = personen_klaar + ${ids.length},
+            personen_totaal = greatest(personen_totaal, personen_klaar + ${ids.length}),
             statussen = statussen + ${r.statussen}, gewijzigd = gewijzigd + ${r.gewijzigd}
             ${tot === null ? sql`` : sql`, laatste_persoon_id = greatest(laatste_persoon_id, ${tot}::bigint)`}
           where id = ${run.id}`.execute(trx);
+        if (opties.job) {
+          await renewJobLease(trx, opties.job.id, opties.job.leaseMs);
+        }
         return r;
       });
       telling.personen += t.personen;
@@ -677,6 +750,14 @@ export function herberekeningJobHandler(args: {
   log?: (message: string) => void;
 }): Record<string, JobHandler> {
   return {
+    [PERSOON_HERBEREKENING_JOB]: async (job) => {
+      const { type, data } = job.data as { type: string; data: unknown };
+      const deps = args.deps();
+      await deps.db.transaction().execute(async (trx) => {
+        const personen = await personenVanEvents(trx, [{ type, data }]);
+        await herberekenPersonen(deps, trx, personen, teldataVenster(dutchDate(new Date())));
+      });
+    },
     [HERBEREKENING_JOB]: async (job) => {
       const data = job.data as { vandaag: Datum; aanleiding?: string };
       const sleutel = job.sleutel ?? herberekeningSleutel(data.vandaag);
@@ -686,6 +767,7 @@ export function herberekeningJobHandler(args: {
         sleutel,
         aanleiding: data.aanleiding ?? 'onbekend',
         gelijktijdig: args.gelijktijdig ?? 1,
+        job: { id: job.id, leaseMs: HERBEREKENING_LEASE_MS },
         opVoortgang: ({ personen, totaal }) => {
           if (totaal > 0 && personen / totaal >= gemeld + 0.1) {
             gemeld = Math.floor((personen / totaal) * 10) / 10;

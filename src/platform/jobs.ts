@@ -84,6 +84,12 @@ export async function completeJob(ex: Executor, id: string): Promise<void> {
     .execute();
 }
 
+/** Extends the lease of a running job (a long job renews it as it makes progress, so a short lease suffices). */
+export async function renewJobLease(ex: Executor, id: string, leaseMs: number): Promise<void> {
+  await sql`update job set locked_until = clock_timestamp() + ${`${leaseMs} milliseconds`}::interval,
+    updated_at = clock_timestamp() where id = ${id} and status = 'bezig'`.execute(ex);
+}
+
 /** Backoff before attempt n+1: 1 s, 2 s, 4 s … capped at 5 minutes, with ±20% jitter. */
 export function backoffMs(pogingen: number, random: () => number = Math.random): number {
   const base = Math.min(300_000, 1000 * 2 ** Math.max(0, pogingen - 1));
