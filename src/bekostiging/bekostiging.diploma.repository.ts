@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Datum } from '../platform/dates.ts';
 import type { DB } from '../platform/db-schema.ts';
-import { bekend } from './bekostiging.repository.ts';
+import { bekend, idLijst } from './bekostiging.repository.ts';
 
 /**
  * Loads the diplomas (resultaat soort DIP) the diploma part of funding reads, as known at `bekendOp` (the version
@@ -46,7 +46,7 @@ export async function loadDiplomasVoorPersonen(
       'v.verwijderd as verwijderd',
     ])
     .where('r.soort', '=', 'DIP')
-    .where('r.persoonId', 'in', [...persoonIds]);
+    .where('r.persoonId', '=', idLijst(persoonIds));
   q = bekend(q, 'v', bekendOp);
   const rows = await q.orderBy('r.id').execute();
   return rows.map((r) => ({

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Datum } from '../platform/dates.ts';
 import type { DB, IdentificatieStatus } from '../platform/db-schema.ts';
 
@@ -141,13 +141,13 @@ export async function loadPersonen(
   let iq = db
     .selectFrom('persoonIdentificatie as v')
     .select(['v.persoonId as persoonId', 'v.id as id', 'v.status as status'])
-    .where('v.persoonId', 'in', [...persoonIds]);
+    .where('v.persoonId', '=', idLijst(persoonIds));
   iq = bekend(iq, 'v', bekendOp);
   const [nummers, identificaties] = await Promise.all([
     db
       .selectFrom('persoon')
       .select(['id', 'bsn', 'onderwijsnummer'])
-      .where('id', 'in', [...persoonIds])
+      .where('id', '=', idLijst(persoonIds))
       .execute(),
     iq.execute(),
   ]);
@@ -182,7 +182,7 @@ export async function loadPersoonGegevens(
       'v.land as land',
       'v.postcode as postcode',
     ])
-    .where('v.persoonId', 'in', [...persoonIds]);
+    .where('v.persoonId', '=', idLijst(persoonIds));
   q = bekend(q, 'v', bekendOp);
   const rows = await q.orderBy('v.id').execute();
   return rows.map((r) => ({ ...r, persoonId: String(r.persoonId), versieId: String(r.versieId) }));
@@ -208,7 +208,7 @@ async function loadInschrijvingen(
       'v.redenUitschrijving as redenUitschrijving',
       'v.verwijderd as verwijderd',
     ])
-    .where('i.persoonId', 'in', [...persoonIds]);
+    .where('i.persoonId', '=', idLijst(persoonIds));
   iq = bekend(iq, 'v', bekendOp);
   return (await iq.orderBy('i.id').execute()) as InschrijvingFeitRow[];
 }
@@ -235,7 +235,7 @@ async function loadPeriodesEnBpvs(
       'v.indicatieBekostigbaar as indicatieBekostigbaar',
       'v.verwijderd as verwijderd',
     ])
-    .where('v.inschrijvingId', 'in', ids);
+    .where('v.inschrijvingId', '=', idLijst(ids));
   pq = bekend(pq, 'v', bekendOp);
   let bq = db
     .selectFrom('bpvVersie as v')
@@ -251,13 +251,21 @@ async function loadPeriodesEnBpvs(
       'v.datumEindeWerkelijk as datumEindeWerkelijk',
       'v.verwijderd as verwijderd',
     ])
-    .where('v.inschrijvingId', 'in', ids);
+    .where('v.inschrijvingId', '=', idLijst(ids));
   bq = bekend(bq, 'v', bekendOp);
   const [periodes, bpvs] = await Promise.all([
     pq.orderBy('v.datumBegin').execute() as Promise<PeriodeFeitRow[]>,
     bq.orderBy('v.id').execute() as Promise<BpvFeitRow[]>,
   ]);
   return { inschrijvingen, periodes, bpvs };
+}
+
+/**
+ * `= any($1::bigint[])` with the ids as one array parameter: a page of a thousand persons binds one value instead
+ * of a thousand, which PostgreSQL parses and plans much faster than a long IN list.
+ */
+export function idLijst(ids: readonly string[]): RawBuilder<string> {
+  return sql<string>`any(${`{${ids.join(',')}}`}::bigint[])`;
 }
 
 /** Restricts a query to the version rows of table alias `v` recorded at `bekendOp` (current ones without it). */

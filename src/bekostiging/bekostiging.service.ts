@@ -129,6 +129,8 @@ export function deriveStatussenVoorTeldata(
   deps: BekostigingDeps,
   feiten: FeitenSet,
   teldata: readonly Datum[],
+  /** Derive only these (an inschrijving left out is not bekostigbaar there, so the choice per person holds). */
+  nodig?: (inschrijving: FeitenSet['inschrijvingen'][number], teldatum: Datum) => boolean,
 ): Map<Datum, StatusVanInschrijving[]> {
   const periodes = groupBy(feiten.periodes, (p) => p.inschrijvingId);
   const bpvs = groupBy(feiten.bpvs, (b) => b.inschrijvingId);
@@ -207,6 +209,9 @@ export function deriveStatussenVoorTeldata(
       { row: FeitenSet['inschrijvingen'][number]; status: Bekostigingsstatus }[]
     >();
     for (const x of invoer) {
+      if (nodig && !nodig(x.row, teldatum)) {
+        continue;
+      }
       const lijst = perPersoon.get(x.row.persoonId) ?? [];
       lijst.push({ row: x.row, status: deriveBekostigingsstatus(x.feiten, teldatum) });
       perPersoon.set(x.row.persoonId, lijst);
