@@ -166,7 +166,13 @@ say('jobs: worker gestart (identificatie na BRP-storing, BPV-verificatie en leve
 // a short lease renewed per page; it resumes after the last finished page).
 const bekostiging = () => bekostigingDeps(database.db, referentie);
 const vandaag = () => dutchDate(systemClock.now());
-const koppeling = startBekostigingKoppeling({ deps: bekostiging, vandaag, log: say });
+// on PGlite a round holds the one connection meldingen also need: small rounds keep their latency down
+const koppeling = startBekostigingKoppeling({
+  deps: bekostiging,
+  vandaag,
+  batch: config.databaseUrl ? 200 : 20,
+  log: say,
+});
 const herberekenWorker = startWorker({
   db: database.db,
   handlers: herberekeningJobHandler({

@@ -534,13 +534,16 @@ export function startBekostigingKoppeling(args: {
   deps: () => BekostigingDeps;
   vandaag: () => Datum;
   pollMs?: number;
+  /** Events per round (one transaction); small on PGlite, whose one connection the round holds. */
+  batch?: number;
   log?: (message: string) => void;
 }): Koppeling {
   const pollMs = args.pollMs ?? 500;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
-  const runOnce = async () => (await verwerkBekostigingEvents(args.deps(), args.vandaag())).events;
+  const runOnce = async () =>
+    (await verwerkBekostigingEvents(args.deps(), args.vandaag(), args.batch ?? 200)).events;
   const loop = () => {
     if (stopped) {
       return;
