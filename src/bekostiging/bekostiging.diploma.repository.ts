@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Datum } from '../platform/dates.ts';
 import type { DB } from '../platform/db-schema.ts';
-import { bekend, idLijst } from './bekostiging.repository.ts';
+import { bekend, idLijst, type PersoonNummers } from './bekostiging.repository.ts';
 
 /**
  * Loads the diplomas (resultaat soort DIP) the diploma part of funding reads, as known at `bekendOp` (the version
@@ -80,7 +80,7 @@ export async function pageDiplomaIds(
   brin: string,
   jaar: number,
   opties: { na?: string; limit: number; bekendOp?: string },
-): Promise<{ id: string; persoonId: string; bsn: string | null; onderwijsnummer: string | null }[]> {
+): Promise<(PersoonNummers & { id: string; persoonId: string })[]> {
   let q = db
     .selectFrom('resultaat as r')
     .innerJoin('resultaatVersie as v', 'v.resultaatId', 'r.id')
@@ -91,6 +91,16 @@ export async function pageDiplomaIds(
       'p.bsn as bsn',
       'p.onderwijsnummer as onderwijsnummer',
     ])
+    .select((eb) =>
+      eb
+        .selectFrom('persoonGegevens as g')
+        .select('g.leerlingnummer')
+        .whereRef('g.persoonId', '=', 'r.persoonId')
+        .where('g.brin', '=', brin)
+        .where('g.registeredUntil', 'is', null)
+        .limit(1)
+        .as('leerlingnummer'),
+    )
     .where('r.brin', '=', brin)
     .where('r.soort', '=', 'DIP')
     .where('v.verwijderd', '=', false)

@@ -7,7 +7,7 @@ import {
   loadDiplomasVoorPersonen,
   pageDiplomaIds,
 } from './bekostiging.diploma.repository.ts';
-import { type FeitenSet, loadFeitenVoorPersonen } from './bekostiging.repository.ts';
+import { type FeitenSet, loadFeitenVoorPersonen, persoonVanNummers } from './bekostiging.repository.ts';
 import type { BekostigingDeps } from './bekostiging.service.ts';
 import {
   type BekostigingDiploma,
@@ -196,7 +196,7 @@ export async function explainDiploma(
 
 export type DiplomaPagina = {
   statussen: (DiplomastatusVanResultaat & {
-    persoon: { burgerservicenummer?: string; onderwijsnummer?: string };
+    persoon: { burgerservicenummer?: string; onderwijsnummer?: string; leerlingnummer?: string };
   })[];
   /** The last resultaat id of this page when more may follow (keyset). */
   volgende: string | null;
@@ -225,13 +225,7 @@ export async function pageDiplomastatussen(
     if (!r) {
       return [];
     }
-    const persoon =
-      r.bsn !== null
-        ? { burgerservicenummer: r.bsn }
-        : r.onderwijsnummer !== null
-          ? { onderwijsnummer: r.onderwijsnummer }
-          : {};
-    return [{ ...s, persoon }];
+    return [{ ...s, persoon: persoonVanNummers(r) }];
   });
   return { statussen, volgende: page.length === opties.limit ? (page[page.length - 1]?.id ?? null) : null };
 }

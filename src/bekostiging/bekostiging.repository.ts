@@ -72,12 +72,35 @@ export type FeitenSet = {
   persoonGegevens?: PersoonGegevensFeitRow[];
 };
 
+/** The numbers an institution knows a student by (its own leerlingnummer from its current person data). */
+export type PersoonNummers = {
+  bsn: string | null;
+  onderwijsnummer: string | null;
+  leerlingnummer: string | null;
+};
+
+/** The student as the lists show them: the BSN, else the onderwijsnummer; and the institution's leerlingnummer. */
+export function persoonVanNummers(r: PersoonNummers): {
+  burgerservicenummer?: string;
+  onderwijsnummer?: string;
+  leerlingnummer?: string;
+} {
+  return {
+    ...(r.bsn !== null
+      ? { burgerservicenummer: r.bsn }
+      : r.onderwijsnummer !== null
+        ? { onderwijsnummer: r.onderwijsnummer }
+        : {}),
+    ...(r.leerlingnummer !== null ? { leerlingnummer: r.leerlingnummer } : {}),
+  };
+}
+
 /** One page of the institution's inschrijving ids (ascending, after `na`) that had a version as known then. */
 export async function pageInschrijvingIds(
   db: Kysely<DB>,
   brin: string,
   opties: { na?: string; limit: number; bekendOp?: string },
-): Promise<{ id: string; persoonId: string; bsn: string | null; onderwijsnummer: string | null }[]> {
+): Promise<(PersoonNummers & { id: string; persoonId: string })[]> {
   let q = db
     .selectFrom('inschrijving as i')
     .innerJoin('inschrijvingVersie as v', 'v.inschrijvingId', 'i.id')
@@ -88,6 +111,16 @@ export async function pageInschrijvingIds(
       'p.bsn as bsn',
       'p.onderwijsnummer as onderwijsnummer',
     ])
+    .select((eb) =>
+      eb
+        .selectFrom('persoonGegevens as g')
+        .select('g.leerlingnummer')
+        .whereRef('g.persoonId', '=', 'i.persoonId')
+        .where('g.brin', '=', brin)
+        .where('g.registeredUntil', 'is', null)
+        .limit(1)
+        .as('leerlingnummer'),
+    )
     .where('i.brin', '=', brin);
   q = bekend(q, 'v', opties.bekendOp);
   if (opties.na !== undefined) {

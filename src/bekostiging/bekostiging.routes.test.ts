@@ -67,6 +67,7 @@ describe('bekostigingsstatus for the institution', () => {
       geboortedatum: '2004-03-01',
       ...(o.crebo ? { crebo: o.crebo } : {}),
     });
+    m.persoon = { ...m.persoon, leerlingnummer: `LL${n}` };
     const bpv = o.bpv === true ? {} : o.bpv;
     await post(bpv ? { ...m, bpv: [bpvRecord({ leerbedrijfId: '111111111', ...bpv })] } : m);
     const row = await t.database.db
@@ -105,12 +106,17 @@ describe('bekostigingsstatus for the institution', () => {
     expect(codes(s)).toContain('B00');
     // the institution finds the id in its list of statuses (paged)
     let cursor = '';
-    let gevonden: { inschrijvingId: string; persoon: { burgerservicenummer?: string } } | undefined;
+    let gevonden:
+      | { inschrijvingId: string; persoon: { burgerservicenummer?: string; leerlingnummer?: string } }
+      | undefined;
     for (let i = 0; i < 50 && !gevonden; i++) {
       const res = await get(`/koppelvlak/v1/bekostiging/inschrijvingen?teldatum=2026-10-01&limit=1${cursor}`);
       expect(res.statusCode, res.body).toBe(200);
       const body = res.json() as {
-        statussen: { inschrijvingId: string; persoon: { burgerservicenummer?: string } }[];
+        statussen: {
+          inschrijvingId: string;
+          persoon: { burgerservicenummer?: string; leerlingnummer?: string };
+        }[];
         volgende: string | null;
       };
       gevonden = body.statussen.find((x) => x.inschrijvingId === id);
@@ -120,6 +126,9 @@ describe('bekostigingsstatus for the institution', () => {
       cursor = `&cursor=${body.volgende}`;
     }
     expect(gevonden?.persoon.burgerservicenummer).toBe(persoon.burgerservicenummer);
+    // and by the institution's own leerlingnummer
+    expect(gevonden?.persoon).toMatchObject({ leerlingnummer: persoon.leerlingnummer });
+    expect(persoon.leerlingnummer).toBeTruthy();
     const soorten = s.status.gebruikteFeiten.map((f) => f.soort);
     expect(soorten).toEqual(expect.arrayContaining(['inschrijving', 'periode', 'instelling']));
     expect(s.status.gebruikteFeiten.find((f) => f.soort === 'inschrijving')).toMatchObject({

@@ -84,6 +84,9 @@ const LijstSchema = Type.Object(
         persoon: Type.Object({
           burgerservicenummer: Type.Optional(Type.String()),
           onderwijsnummer: Type.Optional(Type.String()),
+          leerlingnummer: Type.Optional(
+            Type.String({ description: 'Het leerlingnummer dat de instelling zelf heeft geleverd' }),
+          ),
         }),
         status: StatusSchema.properties.status,
       }),
@@ -188,6 +191,9 @@ const DiplomaLijstSchema = Type.Object(
         persoon: Type.Object({
           burgerservicenummer: Type.Optional(Type.String()),
           onderwijsnummer: Type.Optional(Type.String()),
+          leerlingnummer: Type.Optional(
+            Type.String({ description: 'Het leerlingnummer dat de instelling zelf heeft geleverd' }),
+          ),
         }),
         status: DiplomastatusSchema,
       }),

@@ -12,6 +12,7 @@ import {
   type PersoonFeitRow,
   type PersoonGegevensFeitRow,
   pageInschrijvingIds,
+  persoonVanNummers,
 } from './bekostiging.repository.ts';
 import {
   type BekostigingKwalificatie,
@@ -282,7 +283,7 @@ export async function explainInschrijving(
 
 export type StatusPagina = {
   statussen: (StatusVanInschrijving & {
-    persoon: { burgerservicenummer?: string; onderwijsnummer?: string };
+    persoon: { burgerservicenummer?: string; onderwijsnummer?: string; leerlingnummer?: string };
   })[];
   /** The last inschrijving id of this page when more may follow (keyset). */
   volgende: string | null;
@@ -310,13 +311,7 @@ export async function pageStatussen(
     if (!r) {
       return [];
     }
-    const persoon =
-      r.bsn !== null
-        ? { burgerservicenummer: r.bsn }
-        : r.onderwijsnummer !== null
-          ? { onderwijsnummer: r.onderwijsnummer }
-          : {};
-    return [{ ...s, persoon }];
+    return [{ ...s, persoon: persoonVanNummers(r) }];
   });
   return { statussen, volgende: page.length === opties.limit ? (page[page.length - 1]?.id ?? null) : null };
 }
