@@ -9,10 +9,12 @@ import { generateLeerbedrijven, readLocaties } from '../sim/sbb/leerbedrijven.ts
 import { type SbbSim, startSbbSim } from '../sim/sbb/server.ts';
 import { buildApp } from './app.ts';
 import { bekostigingDeps } from './bekostiging/bekostiging.service.ts';
+import { REGELS_VERSIE } from './bekostiging/bekostiging.ts';
 import {
   HERBEREKENING_LEASE_MS,
   herberekeningJobHandler,
   startBekostigingKoppeling,
+  teldataVenster,
   zorgVoorHerberekening,
 } from './bekostiging/herberekening.ts';
 import { bpvJobHandlers } from './bpv/bpv.service.ts';
@@ -185,15 +187,20 @@ const herberekenWorker = startWorker({
   leaseMs: HERBEREKENING_LEASE_MS,
   log: say,
 });
-const zorg = () =>
+const zorg = (bijStart = false) =>
   zorgVoorHerberekening(database.db, vandaag())
     .then((nodig) => {
       if (nodig) {
         say('bekostiging: volledige herberekening van de bekostigingsstatussen ingepland');
+      } else if (bijStart) {
+        say(
+          `bekostiging: opgeslagen statussen zijn bij met regels ${REGELS_VERSIE} en teldata ` +
+            `${teldataVenster(vandaag()).join(', ')}; wijzigingen volgen via de koppeling`,
+        );
       }
     })
     .catch((e: unknown) => say(`bekostiging: herberekening inplannen mislukt: ${String(e)}`));
-await zorg();
+await zorg(true);
 const zorgTimer = setInterval(() => void zorg(), 3_600_000);
 zorgTimer.unref();
 
@@ -234,6 +241,7 @@ async function shutdown(signal: string): Promise<void> {
   await sbbSim?.close();
   await database.close();
   releaseDataDir();
+  say('gestopt; alles wat beantwoord is, is bewaard');
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -869,7 +869,8 @@ function finish(
       maxDatum(vorige, draft.verzenddatum ?? addDays(draft.gebeurtenisdatum, vertraging)),
     );
     vorige = maxDatum(vorige, verzenddatum);
-    const berichtId = `sis-${seed}-${index}-${n}`;
+    // the school year is part of the id: playing another year on the same register is new work, not a re-send
+    const berichtId = `sis-${seed}-${schooljaar}-${index}-${n}`;
     const melding: Melding = {
       berichtId,
       brin: ctx.instelling.brin,

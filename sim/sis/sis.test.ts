@@ -396,4 +396,20 @@ describe('which meldingen go under the accountant (mutatiestop)', () => {
     expect(raaktGeslotenTeldatum(nieuw, '2026-12-03')).toBe(false);
     expect(raaktGeslotenTeldatum(uit, '2026-12-03')).toBe(false);
   });
+  it('an uitschrijving dated before the last closed teldatum does (it ends the enrolment on that teldatum)', () => {
+    const uit = {
+      ...base,
+      inschrijvingen: [
+        {
+          mutatie: 'wijzigen' as const,
+          inschrijvingsvolgnummer: '1',
+          datumUitschrijvingWerkelijk: '2025-12-21',
+          redenUitschrijving: '08' as const,
+        },
+      ],
+    };
+    expect(raaktGeslotenTeldatum(uit, '2026-12-03')).toBe(true);
+    // before 1 June 2026 the last closed teldatum is 1 February 2025
+    expect(raaktGeslotenTeldatum(uit, '2026-05-31')).toBe(false);
+  });
 });

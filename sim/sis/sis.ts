@@ -139,6 +139,14 @@ export function raaktGeslotenTeldatum(melding: Melding, vandaag: string): boolea
         r.datumInschrijving !== undefined &&
         r.datumInschrijving <= laatsteGesloten,
     ) ||
+    // an uitschrijving, a moved datum inschrijving or a removal changes who was enrolled on the teldata before it
+    (melding.inschrijvingen ?? []).some(
+      (r) =>
+        (r.mutatie === 'wijzigen' &&
+          ((r.datumUitschrijvingWerkelijk != null && r.datumUitschrijvingWerkelijk < laatsteGesloten) ||
+            (r.datumInschrijving !== undefined && r.datumInschrijving <= laatsteGesloten))) ||
+        r.mutatie === 'verwijderen',
+    ) ||
     (melding.periodes ?? []).some((r) => r.datumBegin <= laatsteGesloten) ||
     (melding.bpv ?? []).some((r) => r.datumBegin !== undefined && r.datumBegin <= laatsteGesloten) ||
     // a diploma of calendar year Y counts for the teldata of 1 Oct Y / 1 Feb Y+1: closed from 1 June Y+1
