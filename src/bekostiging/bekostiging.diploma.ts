@@ -7,7 +7,12 @@ import {
   loadDiplomasVoorPersonen,
   pageDiplomaIds,
 } from './bekostiging.diploma.repository.ts';
-import { type FeitenSet, loadFeitenVoorPersonen, persoonVanNummers } from './bekostiging.repository.ts';
+import {
+  type FeitenSet,
+  loadFeitenVoorPersonen,
+  type PersoonWeergave,
+  persoonVanNummers,
+} from './bekostiging.repository.ts';
 import type { BekostigingDeps } from './bekostiging.service.ts';
 import {
   type BekostigingDiploma,
@@ -196,7 +201,7 @@ export async function explainDiploma(
 
 export type DiplomaPagina = {
   statussen: (DiplomastatusVanResultaat & {
-    persoon: { burgerservicenummer?: string; onderwijsnummer?: string; leerlingnummer?: string };
+    persoon: PersoonWeergave;
   })[];
   /** The last resultaat id of this page when more may follow (keyset). */
   volgende: string | null;

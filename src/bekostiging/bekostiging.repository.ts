@@ -79,12 +79,15 @@ export type PersoonNummers = {
   leerlingnummer: string | null;
 };
 
-/** The student as the lists show them: the BSN, else the onderwijsnummer; and the institution's leerlingnummer. */
-export function persoonVanNummers(r: PersoonNummers): {
+/** The student as the lists show them. */
+export type PersoonWeergave = {
   burgerservicenummer?: string;
   onderwijsnummer?: string;
   leerlingnummer?: string;
-} {
+};
+
+/** The student as the lists show them: the BSN, else the onderwijsnummer; and the institution's leerlingnummer. */
+export function persoonVanNummers(r: PersoonNummers): PersoonWeergave {
   return {
     ...(r.bsn !== null
       ? { burgerservicenummer: r.bsn }

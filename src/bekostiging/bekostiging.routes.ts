@@ -42,6 +42,13 @@ const Feit = Type.Object({
   id: Type.String(),
   versie: Type.Optional(Type.String({ description: 'Id van de geregistreerde versie (de _versie-rij)' })),
 });
+const PersoonSchema = Type.Object({
+  burgerservicenummer: Type.Optional(Type.String()),
+  onderwijsnummer: Type.Optional(Type.String()),
+  leerlingnummer: Type.Optional(
+    Type.String({ description: 'Het leerlingnummer dat de instelling zelf heeft geleverd' }),
+  ),
+});
 const Nullable = <T extends ReturnType<typeof Type.Number>>(t: T) => Type.Union([t, Type.Null()]);
 
 const StatusSchema = Type.Object(
@@ -81,13 +88,7 @@ const LijstSchema = Type.Object(
     statussen: Type.Array(
       Type.Object({
         inschrijvingId: Type.String(),
-        persoon: Type.Object({
-          burgerservicenummer: Type.Optional(Type.String()),
-          onderwijsnummer: Type.Optional(Type.String()),
-          leerlingnummer: Type.Optional(
-            Type.String({ description: 'Het leerlingnummer dat de instelling zelf heeft geleverd' }),
-          ),
-        }),
+        persoon: PersoonSchema,
         status: StatusSchema.properties.status,
       }),
     ),
@@ -188,13 +189,7 @@ const DiplomaLijstSchema = Type.Object(
     statussen: Type.Array(
       Type.Object({
         resultaatId: Type.String(),
-        persoon: Type.Object({
-          burgerservicenummer: Type.Optional(Type.String()),
-          onderwijsnummer: Type.Optional(Type.String()),
-          leerlingnummer: Type.Optional(
-            Type.String({ description: 'Het leerlingnummer dat de instelling zelf heeft geleverd' }),
-          ),
-        }),
+        persoon: PersoonSchema,
         status: DiplomastatusSchema,
       }),
     ),

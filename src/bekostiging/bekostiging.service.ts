@@ -11,6 +11,7 @@ import {
   loadFeitenVoorPersonen,
   type PersoonFeitRow,
   type PersoonGegevensFeitRow,
+  type PersoonWeergave,
   pageInschrijvingIds,
   persoonVanNummers,
 } from './bekostiging.repository.ts';
@@ -283,7 +284,7 @@ export async function explainInschrijving(
 
 export type StatusPagina = {
   statussen: (StatusVanInschrijving & {
-    persoon: { burgerservicenummer?: string; onderwijsnummer?: string; leerlingnummer?: string };
+    persoon: PersoonWeergave;
   })[];
   /** The last inschrijving id of this page when more may follow (keyset). */
   volgende: string | null;

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { Type } from 'typebox';
 import { requireInstelling } from '../aanlevering/terugkoppeling.service.ts';
 import type { AppContext } from '../app.ts';
+import { requireBeheerder } from '../platform/auth.ts';
 import { dutchDate } from '../platform/dates.ts';
 import { enqueueJob } from '../platform/jobs.ts';
 import { PROBLEMEN, plainJson } from '../platform/problem.schema.ts';
@@ -12,19 +13,6 @@ import { REGELS_VERSIE } from './bekostiging.ts';
 import { HERBEREKENING_JOB, herberekeningSleutel } from './herberekening.ts';
 
 const security = [{ bearer: [] }];
-
-function requireBeheerder(actor: { kind: string; subject: string }): string {
-  if (actor.kind !== 'beheerder') {
-    throw new AppError({
-      kind: 'forbidden',
-      code: 'beheer.geen-beheerder',
-      title: 'Geen toegang',
-      detail:
-        'Alleen medewerkers van DUO (beheerder) kunnen herberekeningen van de bekostiging inzien en starten.',
-    });
-  }
-  return actor.subject;
-}
 
 const Versie = Type.Object({
   teldatum: Type.String({ format: 'date' }),
@@ -153,7 +141,10 @@ export function herberekeningRoutes(app: FastifyInstance, ctx: AppContext): void
       ...plainJson,
     },
     async (request) => {
-      requireBeheerder(await ctx.authenticate(request));
+      requireBeheerder(
+        await ctx.authenticate(request),
+        'herberekeningen van de bekostiging inzien en starten',
+      );
       const rows = await db()
         .selectFrom('bekostigingHerberekening')
         .select([
@@ -204,7 +195,10 @@ export function herberekeningRoutes(app: FastifyInstance, ctx: AppContext): void
       ...plainJson,
     },
     async (request, reply) => {
-      const door = requireBeheerder(await ctx.authenticate(request));
+      const door = requireBeheerder(
+        await ctx.authenticate(request),
+        'herberekeningen van de bekostiging inzien en starten',
+      );
       const vandaag = dutchDate(ctx.intake.clock.now());
       const open = await db()
         .selectFrom('job')

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { requireInstelling } from '../aanlevering/terugkoppeling.service.ts';
 import type { AppContext } from '../app.ts';
+import { requireBeheerder } from '../platform/auth.ts';
 import { dutchDate } from '../platform/dates.ts';
 import { AppError } from '../platform/problem.ts';
 import { toBrpPersoon } from './brp.client.ts';
@@ -10,18 +11,6 @@ import { enqueueHeridentificatie } from './identificatie.service.ts';
 import { listPersoonsmutaties, verwerkBrpMutatie } from './mutatie.service.ts';
 
 const security = [{ bearer: [] }];
-
-function requireBeheerder(actor: { kind: string; subject: string }): string {
-  if (actor.kind !== 'beheerder') {
-    throw new AppError({
-      kind: 'forbidden',
-      code: 'beheer.geen-beheerder',
-      title: 'Geen toegang',
-      detail: 'Alleen medewerkers van DUO (beheerder) kunnen dubbele personen beoordelen.',
-    });
-  }
-  return actor.subject;
-}
 
 const DubbelParams = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,19}$' }) });
 
@@ -104,7 +93,7 @@ export function persoonRoutes(app: FastifyInstance, ctx: AppContext): void {
     '/beheer/v1/dubbele-personen/detecteren',
     { schema: { tags: ['persoon'], summary: 'Zoek waarschijnlijk dubbele personen (DUO)', security } },
     async (request) => {
-      requireBeheerder(await ctx.authenticate(request));
+      requireBeheerder(await ctx.authenticate(request), 'dubbele personen beoordelen');
       return { nieuw: await detecteerDubbelen(ctx.intake.database.db) };
     },
   );
@@ -113,7 +102,7 @@ export function persoonRoutes(app: FastifyInstance, ctx: AppContext): void {
     '/beheer/v1/dubbele-personen',
     { schema: { tags: ['persoon'], summary: 'Gevallen van dubbele personen (DUO)', security } },
     async (request) => {
-      requireBeheerder(await ctx.authenticate(request));
+      requireBeheerder(await ctx.authenticate(request), 'dubbele personen beoordelen');
       return { gevallen: await listDubbelen(ctx.intake.database.db) };
     },
   );
@@ -129,7 +118,7 @@ export function persoonRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (request) => {
-      const door = requireBeheerder(await ctx.authenticate(request));
+      const door = requireBeheerder(await ctx.authenticate(request), 'dubbele personen beoordelen');
       await koppel(ctx.intake.database.db, (request.params as { id: string }).id, door);
       return { gekoppeld: true };
     },
@@ -139,7 +128,7 @@ export function persoonRoutes(app: FastifyInstance, ctx: AppContext): void {
     '/beheer/v1/dubbele-personen/:id/ontkoppelen',
     { schema: { tags: ['persoon'], summary: 'Maak een koppeling ongedaan', security, params: DubbelParams } },
     async (request) => {
-      const door = requireBeheerder(await ctx.authenticate(request));
+      const door = requireBeheerder(await ctx.authenticate(request), 'dubbele personen beoordelen');
       await ontkoppel(ctx.intake.database.db, (request.params as { id: string }).id, door);
       return { gekoppeld: false };
     },
@@ -155,7 +144,7 @@ export function persoonRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (request) => {
-      requireBeheerder(await ctx.authenticate(request));
+      requireBeheerder(await ctx.authenticate(request), 'dubbele personen beoordelen');
       return { ingepland: await enqueueHeridentificatie(ctx.intake.database.db) };
     },
   );

@@ -21,6 +21,22 @@ const ISSUER = 'mbo-register';
 const AUDIENCE = 'mbo-register';
 const BRIN = /^[0-9]{2}[A-Z0-9]{2}$/;
 
+/**
+ * DUO staff only (role `beheerder`): returns the staff member's subject, or throws 403 saying in Dutch what only
+ * staff may do (`wat`, e.g. "dubbele personen beoordelen").
+ */
+export function requireBeheerder(actor: { kind: string; subject: string }, wat: string): string {
+  if (actor.kind !== 'beheerder') {
+    throw new AppError({
+      kind: 'forbidden',
+      code: 'beheer.geen-beheerder',
+      title: 'Geen toegang',
+      detail: `Alleen medewerkers van DUO (beheerder) kunnen ${wat}.`,
+    });
+  }
+  return actor.subject;
+}
+
 /** Parses a role string into an Actor, or undefined when it names no known role. */
 export function parseRole(role: string): Actor | undefined {
   const parts = role.split(':');
