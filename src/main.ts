@@ -168,11 +168,13 @@ say('jobs: worker gestart (identificatie na BRP-storing, BPV-verificatie en leve
 // a short lease renewed per page; it resumes after the last finished page).
 const bekostiging = () => bekostigingDeps(database.db, referentie);
 const vandaag = () => dutchDate(systemClock.now());
-// on PGlite a round holds the one connection meldingen also need: small rounds keep their latency down
+// on PGlite a round holds the one connection meldingen also need: modest rounds with a pause between them let
+// waiting meldingen through (measured: the koppeling costs PGlite intake about 17%)
 const koppeling = startBekostigingKoppeling({
   deps: bekostiging,
   vandaag,
-  batch: config.databaseUrl ? 200 : 20,
+  batch: config.databaseUrl ? 200 : 50,
+  pauzeMs: config.databaseUrl ? 0 : 100,
   log: say,
 });
 const herberekenWorker = startWorker({

@@ -536,6 +536,8 @@ export function startBekostigingKoppeling(args: {
   pollMs?: number;
   /** Events per round (one transaction); small on PGlite, whose one connection the round holds. */
   batch?: number;
+  /** Pause after a busy round before the next (0: at once); on PGlite it lets waiting meldingen through. */
+  pauzeMs?: number;
   log?: (message: string) => void;
 }): Koppeling {
   const pollMs = args.pollMs ?? 500;
@@ -554,7 +556,7 @@ export function startBekostigingKoppeling(args: {
     });
     void running.then((n) => {
       if (!stopped) {
-        timer = setTimeout(loop, n > 0 ? 0 : n < 0 ? pollMs * 10 : pollMs);
+        timer = setTimeout(loop, n > 0 ? (args.pauzeMs ?? 0) : n < 0 ? pollMs * 10 : pollMs);
       }
     });
   };
