@@ -249,6 +249,34 @@ export function deriveStatussenVoorTeldata(
   return perTeldatum;
 }
 
+function inschrijvingOnbekend(inschrijvingId: string, bekendOp?: string): AppError {
+  return new AppError({
+    kind: 'not-found',
+    code: 'bekostiging.inschrijving-onbekend',
+    title: 'Inschrijving niet gevonden',
+    detail: `Er is geen inschrijving ${inschrijvingId} van deze instelling${bekendOp ? ` bekend op ${bekendOp}` : ''}.`,
+  });
+}
+
+/**
+ * One of the institution's own inschrijvingen by the register's id. Another institution's id, an unknown one or one
+ * that is no number at all is the same 404, so nothing leaks through ids.
+ */
+export async function eigenInschrijving(
+  db: Kysely<DB>,
+  brin: string,
+  inschrijvingId: string,
+  bekendOp?: string,
+): Promise<{ id: string; persoonId: string; brin: string }> {
+  const inschrijving = /^[0-9]{1,18}$/.test(inschrijvingId)
+    ? await findInschrijving(db, inschrijvingId)
+    : undefined;
+  if (!inschrijving || inschrijving.brin !== brin) {
+    throw inschrijvingOnbekend(inschrijvingId, bekendOp);
+  }
+  return inschrijving;
+}
+
 /**
  * The explained status of one of the institution's inschrijvingen on `teldatum`, as known at `bekendOp`. Another
  * institution's inschrijving (or one not yet recorded then) is not found (404), so nothing leaks through ids.
@@ -260,24 +288,11 @@ export async function explainInschrijving(
   teldatum: Datum,
   bekendOp?: string,
 ): Promise<StatusVanInschrijving & { bekendOp: string | null }> {
-  const niet = () =>
-    new AppError({
-      kind: 'not-found',
-      code: 'bekostiging.inschrijving-onbekend',
-      title: 'Inschrijving niet gevonden',
-      detail: `Er is geen inschrijving ${inschrijvingId} van deze instelling${bekendOp ? ` bekend op ${bekendOp}` : ''}.`,
-    });
-  if (!/^[0-9]{1,18}$/.test(inschrijvingId)) {
-    throw niet();
-  }
-  const inschrijving = await findInschrijving(deps.db, inschrijvingId);
-  if (!inschrijving || inschrijving.brin !== brin) {
-    throw niet();
-  }
+  const inschrijving = await eigenInschrijving(deps.db, brin, inschrijvingId, bekendOp);
   const feiten = await loadFeitenVoorPersonen(deps.db, [inschrijving.persoonId], bekendOp);
   const gevonden = deriveStatussen(deps, feiten, teldatum).find((s) => s.inschrijvingId === inschrijvingId);
   if (!gevonden) {
-    throw niet();
+    throw inschrijvingOnbekend(inschrijvingId, bekendOp);
   }
   return { ...gevonden, bekendOp: bekendOp ?? null };
 }

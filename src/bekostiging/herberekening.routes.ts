@@ -7,8 +7,7 @@ import { requireBeheerder } from '../platform/auth.ts';
 import { dutchDate } from '../platform/dates.ts';
 import { enqueueJob } from '../platform/jobs.ts';
 import { PROBLEMEN, plainJson } from '../platform/problem.schema.ts';
-import { AppError } from '../platform/problem.ts';
-import { assertTeldatumParameter } from './bekostiging.service.ts';
+import { assertTeldatumParameter, eigenInschrijving } from './bekostiging.service.ts';
 import { REGELS_VERSIE } from './bekostiging.ts';
 import { HERBEREKENING_JOB, herberekeningSleutel } from './herberekening.ts';
 
@@ -84,22 +83,7 @@ export function herberekeningRoutes(app: FastifyInstance, ctx: AppContext): void
       const { inschrijvingId } = request.params as { inschrijvingId: string };
       const query = request.query as { teldatum?: string };
       const teldatum = query.teldatum === undefined ? undefined : assertTeldatumParameter(query.teldatum);
-      const eigen =
-        /^[0-9]{1,18}$/.test(inschrijvingId) &&
-        (await db()
-          .selectFrom('inschrijving')
-          .select('id')
-          .where('id', '=', inschrijvingId)
-          .where('brin', '=', brin)
-          .executeTakeFirst());
-      if (!eigen) {
-        throw new AppError({
-          kind: 'not-found',
-          code: 'bekostiging.inschrijving-onbekend',
-          title: 'Inschrijving niet gevonden',
-          detail: `Er is geen inschrijving ${inschrijvingId} van deze instelling.`,
-        });
-      }
+      await eigenInschrijving(db(), brin, inschrijvingId);
       let q = db()
         .selectFrom('bekostigingsstatus')
         .select([

@@ -68,6 +68,20 @@ describe('stored bekostigingsstatus follows the register', () => {
       .executeTakeFirstOrThrow();
     return { persoon: m.persoon, id: row.id, persoonId: row.persoonId };
   }
+  /** The student's periode becomes indicatie N from its start: on every teldatum niet bekostigbaar (B04). */
+  const indicatieN = (persoon: Melding['persoon']) =>
+    post(
+      wijzigMelding(persoon, {
+        periodes: [
+          {
+            mutatie: 'wijzigen',
+            inschrijvingsvolgnummer: '1',
+            datumBegin: '2026-09-14',
+            indicatieBekostigbaar: 'N',
+          },
+        ],
+      }),
+    );
   const versies = (inschrijvingId: string) =>
     t.database.db
       .selectFrom('bekostigingsstatus')
@@ -113,18 +127,7 @@ describe('stored bekostigingsstatus follows the register', () => {
   it('records a changed status as a new version, keeps the old one, and signals the institution (640)', async () => {
     const s = await student();
     await koppel();
-    await post(
-      wijzigMelding(s.persoon, {
-        periodes: [
-          {
-            mutatie: 'wijzigen',
-            inschrijvingsvolgnummer: '1',
-            datumBegin: '2026-09-14',
-            indicatieBekostigbaar: 'N',
-          },
-        ],
-      }),
-    );
+    await indicatieN(s.persoon);
     await koppel();
     const v = await versies(s.id);
     expect(v.map((x) => [x.teldatum, x.bekostigbaar, x.registeredUntil === null])).toEqual([
@@ -161,18 +164,7 @@ describe('stored bekostigingsstatus follows the register', () => {
     // a racing writer that read the facts before the stored status was derived: its result is not written
     await sql`update bekostigingsstatus set berekend_op = clock_timestamp() + interval '1 hour'
       where inschrijving_id = ${s.id} and registered_until is null`.execute(t.database.db);
-    await post(
-      wijzigMelding(s.persoon, {
-        periodes: [
-          {
-            mutatie: 'wijzigen',
-            inschrijvingsvolgnummer: '1',
-            datumBegin: '2026-09-14',
-            indicatieBekostigbaar: 'N',
-          },
-        ],
-      }),
-    );
+    await indicatieN(s.persoon);
     await koppel();
     const v = await versies(s.id);
     expect(v).toHaveLength(1);
@@ -308,18 +300,7 @@ describe('stored bekostigingsstatus follows the register', () => {
   it('shows the institution what the register said, version by version, and only for its own inschrijving', async () => {
     const s = await student();
     await koppel();
-    await post(
-      wijzigMelding(s.persoon, {
-        periodes: [
-          {
-            mutatie: 'wijzigen',
-            inschrijvingsvolgnummer: '1',
-            datumBegin: '2026-09-14',
-            indicatieBekostigbaar: 'N',
-          },
-        ],
-      }),
-    );
+    await indicatieN(s.persoon);
     await koppel();
     const get = (url: string, tok = token) =>
       t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${tok}` } });
