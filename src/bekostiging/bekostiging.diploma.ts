@@ -1,5 +1,5 @@
 import type { Datum } from '../platform/dates.ts';
-import { AppError } from '../platform/problem.ts';
+import { AppError, toonId } from '../platform/problem.ts';
 import type { ResultaatState } from '../resultaat/resultaat.ts';
 import {
   type DiplomaFeitRow,
@@ -181,7 +181,7 @@ export async function explainDiploma(
       kind: 'not-found',
       code: 'bekostiging.diploma-onbekend',
       title: 'Diploma niet gevonden',
-      detail: `Er is geen diploma ${resultaatId} van deze instelling${bekendOp ? ` bekend op ${bekendOp}` : ''}.`,
+      detail: `Er is geen diploma ${toonId(resultaatId)} van deze instelling${bekendOp ? ` bekend op ${bekendOp}` : ''}.`,
     });
   if (!/^[0-9]{1,18}$/.test(resultaatId)) {
     throw niet();

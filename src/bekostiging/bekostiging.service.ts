@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { InschrijvingState } from '../inschrijving/inschrijving.ts';
 import type { Datum } from '../platform/dates.ts';
 import type { DB } from '../platform/db-schema.ts';
-import { AppError } from '../platform/problem.ts';
+import { AppError, toonId } from '../platform/problem.ts';
 import type { Referentie } from '../referentie/referentie.ts';
 import { type DiplomaTotaal, diplomaTotaal } from './bekostiging.diploma.ts';
 import {
@@ -254,7 +254,7 @@ function inschrijvingOnbekend(inschrijvingId: string, bekendOp?: string): AppErr
     kind: 'not-found',
     code: 'bekostiging.inschrijving-onbekend',
     title: 'Inschrijving niet gevonden',
-    detail: `Er is geen inschrijving ${inschrijvingId} van deze instelling${bekendOp ? ` bekend op ${bekendOp}` : ''}.`,
+    detail: `Er is geen inschrijving ${toonId(inschrijvingId)} van deze instelling${bekendOp ? ` bekend op ${bekendOp}` : ''}.`,
   });
 }
 

@@ -120,6 +120,7 @@ export function herberekeningRoutes(app: FastifyInstance, ctx: AppContext): void
         tags: ['bekostiging'],
         summary: 'Volledige herberekeningen van de bekostigingsstatussen, met voortgang (DUO)',
         security,
+        querystring: Type.Object({}, { additionalProperties: false }),
         response: { 200: Type.Object({ herberekeningen: Type.Array(Herberekening) }), ...PROBLEMEN },
       },
       ...plainJson,
@@ -169,8 +170,9 @@ export function herberekeningRoutes(app: FastifyInstance, ctx: AppContext): void
         summary: 'Start een volledige herberekening van alle bekostigingsstatussen (DUO)',
         description:
           'Plant een herberekening in; de voortgang staat in GET /beheer/v1/bekostiging/herberekeningen. ' +
-          'Een herberekening die al loopt of wacht wordt niet dubbel ingepland.',
+          'Een herberekening die al loopt of wacht wordt niet dubbel ingepland. Er is geen body.',
         security,
+        querystring: Type.Object({}, { additionalProperties: false }),
         response: {
           202: Type.Object({ sleutel: Type.String(), regelsVersie: Type.String() }),
           ...PROBLEMEN,

@@ -325,6 +325,11 @@ describe('stored bekostigingsstatus follows the register', () => {
       await t.token('instelling:91ZB'),
     );
     expect(ander.statusCode).toBe(404);
+    // an id with a control character is not found, and not echoed back
+    const nul = await get('/koppelvlak/v1/bekostiging/inschrijvingen/13%00/historie');
+    expect(nul.statusCode).toBe(404);
+    expect(nul.body).not.toContain('\\u0000');
+    expect((nul.json() as { detail: string }).detail).toContain('(ongeldig id)');
     // an id beyond bigint is simply not found (no 500)
     expect(
       (await get('/koppelvlak/v1/bekostiging/inschrijvingen/99999999999999999999/historie')).statusCode,
@@ -365,5 +370,12 @@ describe('stored bekostigingsstatus follows the register', () => {
     ).herberekeningen.find((h) => h.sleutel === sleutel);
     expect(job.soort).toBe('bekostiging.herberekenen');
     expect(run).toMatchObject({ procent: 100, klaar: expect.any(String) });
+    // the list takes no parameters: an unknown one is a 400, not silently ignored
+    const onbekend = await t.app.inject({
+      method: 'GET',
+      url: '/beheer/v1/bekostiging/herberekeningen?limit=abc',
+      headers: { authorization: `Bearer ${beheer}` },
+    });
+    expect(onbekend.statusCode).toBe(400);
   });
 });

@@ -67,3 +67,8 @@ export function problem(args: {
     ...args.extras,
   };
 }
+
+/** An id as the client sent it, for an error text: a number is echoed, anything else (control characters…) is not. */
+export function toonId(id: string): string {
+  return /^[0-9]{1,20}$/.test(id) ? id : '(ongeldig id)';
+}
